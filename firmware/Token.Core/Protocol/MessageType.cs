@@ -1,0 +1,25 @@
+namespace ProvenanceDevice.Token.Protocol
+{
+    /// <summary>Message types (firmware/PROTOCOL.md). Requests are below 0x80; a success reply is request | 0x80.</summary>
+    public static class MessageType
+    {
+        public const byte Info = 0x01;
+        public const byte GenerateKey = 0x02;
+        public const byte PublicKey = 0x03;
+        public const byte Sign = 0x04;
+        public const byte Log = 0x05;
+        public const byte Pin = 0x06;
+        public const byte Attest = 0x07;
+        public const byte Config = 0x08;
+        public const byte Reset = 0x09;
+
+        public const byte ReplyBit = 0x80;
+
+        /// <summary>Token to host: a chunk of a multi-frame request arrived; send the next one.</summary>
+        public const byte Continue = 0xFC;
+        /// <summary>Token to host: waiting for a button press (sent while the request is pending).</summary>
+        public const byte WaitingForPress = 0xFD;
+        /// <summary>Token to host: the request failed; payload is error code (1 byte) then an ASCII reason.</summary>
+        public const byte Error = 0xFF;
+    }
+}

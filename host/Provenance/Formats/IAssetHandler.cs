@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace Provenance.Formats;
+
+/// <summary>A byte range of the asset, used for hard-binding exclusions (C2PA 2.2 §9.2 `c2pa.hash.data`).</summary>
+public readonly record struct HashRange(long Start, long Length)
+{
+    public long End => Start + Length;
+}
+
+/// <summary>Where the manifest store was placed by <see cref="IAssetHandler.WriteWithPlaceholder"/>.</summary>
+/// <param name="StoreLength">Length of the JUMBF manifest store the placeholder holds.</param>
+/// <param name="Exclusions">Ranges of the written asset to leave out of the data hash, ascending, non-overlapping.</param>
+/// <param name="HandlerState">Handler-private data needed by <see cref="IAssetHandler.WriteStore"/> (segment offsets etc.).</param>
+public sealed record StorePlacement(int StoreLength, IReadOnlyList<HashRange> Exclusions, object? HandlerState);
+
+/// <summary>
+/// One handler per file format (JPEG, PNG, TIFF, WebP; sidecar for everything else).
+/// Handlers stream: memory does not grow with the asset's size. Malformed input throws <see cref="AssetFormatException"/>.
+/// </summary>
+public interface IAssetHandler
+{
+    /// <summary>Short name ("jpeg", "png", ...).</summary>
+    string FormatName { get; }
+
+    /// <summary>MIME type written in the claim (`format`).</summary>
+    string MediaType { get; }
+
+    /// <summary>True when the first bytes of a file (at least 16 when the file is that long) identify this format.</summary>
+    bool CanRead(ReadOnlySpan<byte> header);
+
+    /// <summary>The embedded JUMBF manifest store, or null when the asset has none.</summary>
+    byte[]? ReadManifestStore(Stream asset);
+
+    /// <summary>The XMP packet embedded in the asset, or null.</summary>
+    string? ReadXmp(Stream asset);
+
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="destination"/>, dropping any existing manifest store,
+    /// replacing the XMP packet with <paramref name="xmp"/> when given, and inserting a store placeholder of exactly
+    /// <paramref name="storeLength"/> bytes.
+    /// </summary>
+    StorePlacement WriteWithPlaceholder(Stream source, Stream destination, int storeLength, string? xmp);
+
+    /// <summary>Writes the final store (exactly placement.StoreLength bytes) into the placeholder.</summary>
+    void WriteStore(Stream destination, StorePlacement placement, byte[] store);
+
+    /// <summary>The data-hash exclusion ranges of an asset that carries a store (for validation).</summary>
+    IReadOnlyList<HashRange> GetStoreExclusions(Stream asset);
+}
+
+/// <summary>The asset is not a well-formed file of its format: names what was wrong and where.</summary>
+public sealed class AssetFormatException : Exception
+{
+    public AssetFormatException(string format, long offset, string problem)
+        : base($"{format}: {problem} at offset {offset}")
+    {
+        Format = format;
+        Offset = offset;
+        Problem = problem;
+    }
+
+    public string Format { get; }
+    public long Offset { get; }
+    public string Problem { get; }
+}
