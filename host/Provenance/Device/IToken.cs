@@ -1,0 +1,49 @@
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Provenance.Device;
+
+/// <summary>A connected signing token (a real board over serial, the emulator, or the in-process software token).</summary>
+public interface IToken : System.IAsyncDisposable
+{
+    /// <summary>Human description of where the token is ("/dev/ttyUSB0", "tcp://127.0.0.1:7000", "embedded software token").</summary>
+    string Endpoint { get; }
+
+    Task<TokenInfo> GetInfoAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Uncompressed P-256 public key, 65 bytes (0x04 || X || Y).</summary>
+    Task<byte[]> GetPublicKeyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The token hashes <paramref name="toBeSigned"/> with SHA-256 and signs it with its P-256 key.
+    /// <paramref name="presence"/> is told when the token waits for its button.
+    /// </summary>
+    Task<TokenSignature> SignAsync(byte[] toBeSigned, IPresencePrompt? presence, CancellationToken cancellationToken = default);
+}
+
+/// <summary>User-presence callback (Yubico's KeyCollector touch request, in our words).</summary>
+public interface IPresencePrompt
+{
+    /// <summary>The token is waiting for its button to be pressed.</summary>
+    void WaitingForPress();
+
+    /// <summary>The press arrived, or the wait ended.</summary>
+    void Done();
+}
+
+/// <summary>INFO reply.</summary>
+public sealed record TokenInfo(
+    string Serial,
+    string Board,
+    string FirmwareVersion,
+    int ProtocolVersion,
+    bool HasKey,
+    /// <summary>`secureElement` or `software`.</summary>
+    string KeyProtection,
+    long Counter,
+    bool SecureElementPresent,
+    bool PinSet,
+    bool Locked);
+
+/// <summary>SIGN reply: raw r‖s signature, the counter value it consumed, and the hash of its log entry.</summary>
+public sealed record TokenSignature(byte[] Signature, long Counter, byte[] LogEntryHash);
