@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Cbor;
+using System.Text;
+using System.Text.Json;
+using Provenance.C2pa.Jumbf;
+using Provenance.Consent;
+using Provenance.Formats;
+
+namespace Provenance.C2pa;
+
+/// <summary>Assertion labels this engine writes or reads.</summary>
+public static class AssertionLabels
+{
+    public const string DataHash = "c2pa.hash.data";
+    public const string ActionsV2 = "c2pa.actions.v2";
+    public const string Actions = "c2pa.actions";
+    public const string TrainingMining = "cawg.training-mining";
+    public const string CreativeWork = "stds.schema-org.CreativeWork";
+    public const string Token = "org.provenancedevice.token";
+    public const string IngredientV3 = "c2pa.ingredient.v3";
+    public const string Ingredient = "c2pa.ingredient";
+    public const string IngredientV2 = "c2pa.ingredient.v2";
+}
+
+/// <summary>Builds the assertion superboxes of our manifests (C2PA 2.2 §18, CAWG training-and-mining).</summary>
+public static class Assertions
+{
+    /// <summary>A CBOR assertion box (`cbor` description UUID, one `cbor` content box).</summary>
+    public static JumbfSuperBox CborBox(string label, byte[] cbor) =>
+        new(JumbfTypes.Cbor, label, [new JumbfContentBox("cbor", cbor)]);
+
+    /// <summary>A JSON assertion box (`json` description UUID, one `json` content box).</summary>
+    public static JumbfSuperBox JsonBox(string label, byte[] json) =>
+        new(JumbfTypes.Json, label, [new JumbfContentBox("json", json)]);
+
+    /// <summary>`c2pa.actions.v2` with one `c2pa.created` action carrying the IPTC digital source type.</summary>
+    public static JumbfSuperBox Actions(string digitalSourceType, HashedUri? parentIngredient)
+    {
+        bool hasParent = parentIngredient != null;
+        var writer = new CborWriter();
+        writer.WriteStartMap(1);
+        writer.WriteTextString("actions");
+        writer.WriteStartArray(1);
+        writer.WriteStartMap(3);
+        writer.WriteTextString("action");
+        // C2PA 2.2 §18.13.4: a manifest whose asset already had one opens its parent instead of creating.
+        writer.WriteTextString(hasParent ? "c2pa.opened" : "c2pa.created");
+        writer.WriteTextString("softwareAgent");
+        writer.WriteStartMap(2);
+        writer.WriteTextString("name");
+        writer.WriteTextString(SigningRequest.GeneratorName);
+        writer.WriteTextString("version");
+        writer.WriteTextString(SigningRequest.GeneratorVersion);
+        writer.WriteEndMap();
+        writer.WriteTextString(hasParent ? "parameters" : "digitalSourceType");
+        if (hasParent)
+        {
+            writer.WriteStartMap(1);
+            writer.WriteTextString("ingredients");
+            writer.WriteStartArray(1);
+            parentIngredient!.WriteTo(writer);
+            writer.WriteEndArray();
+            writer.WriteEndMap();
+        }
+        else
+        {
+            writer.WriteTextString(digitalSourceType);
+        }
+        writer.WriteEndMap();
+        writer.WriteEndArray();
+        writer.WriteEndMap();
+        return CborBox(AssertionLabels.ActionsV2, writer.Encode());
+    }
+
+    /// <summary>`cawg.training-mining`: one entry per use, each {use, constraint_info?}.</summary>
+    public static JumbfSuperBox TrainingMining(ConsentClaims consent)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartMap(1);
+        writer.WriteTextString("entries");
+        ConsentUse[] uses = Enum.GetValues<ConsentUse>();
+        writer.WriteStartMap(uses.Length);
+        foreach (ConsentUse use in uses)
+        {
+            writer.WriteTextString(ConsentClaims.EntryName(use));
+            string? constraint = consent.ConstraintInfo(use);
+            writer.WriteStartMap(constraint == null ? 1 : 2);
+            writer.WriteTextString("use");
+            writer.WriteTextString(ConsentClaims.PermissionName(consent[use]));
+            if (constraint != null)
+            {
+                writer.WriteTextString("constraint_info");
+                writer.WriteTextString(constraint);
+            }
+            writer.WriteEndMap();
+        }
+        writer.WriteEndMap();
+        writer.WriteEndMap();
+        return CborBox(AssertionLabels.TrainingMining, writer.Encode());
+    }
+
+    /// <summary>`stds.schema-org.CreativeWork` JSON-LD: the artist as author, the title as name.</summary>
+    public static JumbfSuperBox CreativeWork(string? artist, string? title)
+    {
+        var buffer = new System.IO.MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("@context", "https://schema.org");
+            json.WriteString("@type", "CreativeWork");
+            if (artist != null)
+            {
+                json.WriteStartArray("author");
+                json.WriteStartObject();
+                json.WriteString("@type", "Person");
+                json.WriteString("name", artist);
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
+            if (title != null) json.WriteString("name", title);
+            json.WriteEndObject();
+        }
+        return JsonBox(AssertionLabels.CreativeWork, buffer.ToArray());
+    }
+
+    /// <summary>Our token assertion: which token signed, at which counter value, and how its key is kept.</summary>
+    public static JumbfSuperBox Token(string? serial, long? counter, TokenKeyProtection protection)
+    {
+        var writer = new CborWriter();
+        int count = 1 + (serial != null ? 1 : 0) + (counter != null ? 1 : 0);
+        writer.WriteStartMap(count);
+        if (serial != null)
+        {
+            writer.WriteTextString("serial");
+            writer.WriteTextString(serial);
+        }
+        if (counter != null)
+        {
+            writer.WriteTextString("counter");
+            writer.WriteInt64(counter.Value);
+        }
+        writer.WriteTextString("keyProtection");
+        writer.WriteTextString(protection == TokenKeyProtection.SecureElement ? "secureElement" : "software");
+        writer.WriteEndMap();
+        return CborBox(AssertionLabels.Token, writer.Encode());
+    }
+
+    /// <summary>
+    /// `c2pa.hash.data` with the given exclusions and hash, padded so the encoding is exactly
+    /// <paramref name="targetLength"/> bytes when given (C2PA 2.2 §18.5: `pad` exists for this).
+    /// </summary>
+    public static byte[] DataHashCbor(IReadOnlyList<HashRange> exclusions, byte[] hash, int padLength, bool worstCaseIntegers = false)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartMap(5);
+        writer.WriteTextString("exclusions");
+        writer.WriteStartArray(exclusions.Count);
+        foreach (HashRange range in exclusions)
+        {
+            writer.WriteStartMap(2);
+            writer.WriteTextString("start");
+            writer.WriteUInt64(worstCaseIntegers ? ulong.MaxValue : (ulong)range.Start);
+            writer.WriteTextString("length");
+            writer.WriteUInt64(worstCaseIntegers ? ulong.MaxValue : (ulong)range.Length);
+            writer.WriteEndMap();
+        }
+        writer.WriteEndArray();
+        writer.WriteTextString("name");
+        writer.WriteTextString("jumbf manifest");
+        writer.WriteTextString("alg");
+        writer.WriteTextString("sha256");
+        writer.WriteTextString("hash");
+        writer.WriteByteString(hash);
+        writer.WriteTextString("pad");
+        writer.WriteByteString(new byte[padLength]);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    /// <summary>`c2pa.ingredient.v3` for the asset's previous active manifest (relationship parentOf).</summary>
+    public static JumbfSuperBox ParentIngredient(string? title, string mediaType, HashedUri activeManifest, HashedUri claimSignature, IReadOnlyList<string> parentCodes)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartMap(title == null ? 5 : 6);
+        if (title != null)
+        {
+            writer.WriteTextString("dc:title");
+            writer.WriteTextString(title);
+        }
+        writer.WriteTextString("dc:format");
+        writer.WriteTextString(mediaType);
+        writer.WriteTextString("relationship");
+        writer.WriteTextString("parentOf");
+        writer.WriteTextString("activeManifest");
+        activeManifest.WriteTo(writer);
+        writer.WriteTextString("claimSignature");
+        claimSignature.WriteTo(writer);
+        writer.WriteTextString("validationResults");
+        writer.WriteStartMap(1);
+        writer.WriteTextString("activeManifest");
+        var success = new List<string>();
+        var informational = new List<string>();
+        var failure = new List<string>();
+        foreach (string code in parentCodes)
+        {
+            if (ValidationCodes.IsFailure(code)) failure.Add(code);
+            else if (code is ValidationCodes.SigningCredentialUntrusted or ValidationCodes.TimeStampUntrusted or ValidationCodes.SigningCredentialOcspSkipped) informational.Add(code);
+            else success.Add(code);
+        }
+        writer.WriteStartMap(3);
+        WriteStatusList(writer, "success", success);
+        WriteStatusList(writer, "informational", informational);
+        WriteStatusList(writer, "failure", failure);
+        writer.WriteEndMap();
+        writer.WriteEndMap();
+        writer.WriteEndMap();
+        return CborBox(AssertionLabels.IngredientV3, writer.Encode());
+    }
+
+    private static void WriteStatusList(CborWriter writer, string name, List<string> codes)
+    {
+        writer.WriteTextString(name);
+        writer.WriteStartArray(codes.Count);
+        foreach (string code in codes)
+        {
+            writer.WriteStartMap(1);
+            writer.WriteTextString("code");
+            writer.WriteTextString(code);
+            writer.WriteEndMap();
+        }
+        writer.WriteEndArray();
+    }
+
+    internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}

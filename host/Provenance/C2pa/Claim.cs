@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Cbor;
+
+namespace Provenance.C2pa;
+
+/// <summary>Encodes a `c2pa.claim.v2` (C2PA 2.2 §10.3.1) and reads v1 and v2 claims for validation.</summary>
+public sealed class Claim
+{
+    public const string LabelV2 = "c2pa.claim.v2";
+    public const string LabelV1 = "c2pa.claim";
+
+    public required string InstanceId { get; init; }
+    public required string SignatureUri { get; init; }
+    public required IReadOnlyList<HashedUri> Assertions { get; init; }
+    public string Alg { get; init; } = "sha256";
+    public string? Title { get; init; }
+    public string? GeneratorName { get; init; }
+    public string? GeneratorVersion { get; init; }
+    public int Version { get; init; } = 2;
+    public string? Format { get; init; }
+
+    /// <summary>The claim as CBOR: the bytes the COSE signature covers.</summary>
+    public byte[] Encode()
+    {
+        if (Version != 2) throw new NotSupportedException("only v2 claims are written");
+        var writer = new CborWriter();
+        writer.WriteStartMap(Title == null ? 5 : 6);
+        writer.WriteTextString("instanceID");
+        writer.WriteTextString(InstanceId);
+        writer.WriteTextString("claim_generator_info");
+        writer.WriteStartMap(2);
+        writer.WriteTextString("name");
+        writer.WriteTextString(GeneratorName ?? SigningRequest.GeneratorName);
+        writer.WriteTextString("version");
+        writer.WriteTextString(GeneratorVersion ?? SigningRequest.GeneratorVersion);
+        writer.WriteEndMap();
+        writer.WriteTextString("signature");
+        writer.WriteTextString(SignatureUri);
+        writer.WriteTextString("created_assertions");
+        writer.WriteStartArray(Assertions.Count);
+        foreach (HashedUri uri in Assertions) uri.WriteTo(writer);
+        writer.WriteEndArray();
+        if (Title != null)
+        {
+            writer.WriteTextString("dc:title");
+            writer.WriteTextString(Title);
+        }
+        writer.WriteTextString("alg");
+        writer.WriteTextString(Alg);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    /// <summary>Reads a v1 (`assertions`) or v2 (`created_assertions` + `gathered_assertions`) claim.</summary>
+    public static Claim Decode(byte[] cbor, string boxLabel)
+    {
+        CborNode root = CborNode.Decode(cbor);
+        if (!root.IsMap) throw new FormatException("claim is not a CBOR map");
+        bool v2 = boxLabel == LabelV2 || root["created_assertions"] != null;
+        var assertions = new List<HashedUri>();
+        foreach (string field in v2 ? new[] { "created_assertions", "gathered_assertions" } : new[] { "assertions" })
+        {
+            CborNode? list = root[field];
+            if (list == null) continue;
+            if (!list.IsArray) throw new FormatException($"claim field '{field}' is not an array");
+            foreach (CborNode item in list.Items)
+                assertions.Add(HashedUri.From(item) ?? throw new FormatException($"claim field '{field}' holds an entry that is not a hashed URI"));
+        }
+        if (v2 && root["created_assertions"] == null) throw new FormatException("v2 claim has no created_assertions");
+        if (!v2 && root["assertions"] == null) throw new FormatException("claim has no assertions");
+        CborNode? generator = root["claim_generator_info"];
+        if (generator != null && generator.IsArray && generator.Items.Count > 0) generator = generator.Items[0];
+        return new Claim
+        {
+            Version = v2 ? 2 : 1,
+            InstanceId = root.TextOf("instanceID") ?? throw new FormatException("claim has no instanceID"),
+            SignatureUri = root.TextOf("signature") ?? throw new FormatException("claim has no signature reference"),
+            Assertions = assertions,
+            Alg = root.TextOf("alg") ?? "sha256",
+            Title = root.TextOf("dc:title"),
+            Format = root.TextOf("dc:format"),
+            GeneratorName = generator?.TextOf("name") ?? root.TextOf("claim_generator"),
+            GeneratorVersion = generator?.TextOf("version"),
+        };
+    }
+}

@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Provenance.C2pa.Jumbf;
+using Provenance.Formats;
+using Provenance.Verification;
+
+namespace Provenance.C2pa;
+
+/// <summary>
+/// Embeds a signed C2PA manifest in an asset in one pass: the asset is copied once with a placeholder store of
+/// reserved size, the copy is hashed with the store excluded, the claim is signed through <see cref="IClaimSigner"/>,
+/// and the store is patched in place at the same size.
+/// </summary>
+public sealed class ManifestSigner
+{
+    /// <summary>Bytes reserved for an RFC 3161 token in the signature box (tokens with their TSA chain run 2–8 KB).</summary>
+    public const int TimeStampReserve = 16 * 1024;
+
+    private const int SignatureSlack = 300;
+    private const int HashPadReserve = 136;
+    private const int Es256SignatureLength = 64;
+
+    private readonly HttpClient? _http;
+
+    /// <param name="http">Client for time-stamp requests; a shared one when null.</param>
+    public ManifestSigner(HttpClient? http = null) => _http = http;
+
+    /// <summary>Signs <paramref name="input"/> into <paramref name="output"/> (seekable, readable and writable).</summary>
+    public async Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken = default)
+    {
+        if (!output.CanSeek || !output.CanRead || !output.CanWrite) throw new ArgumentException("the output must be seekable, readable and writable", nameof(output));
+
+        input.Position = 0;
+        byte[]? previousStore = handler.ReadManifestStore(input);
+        input.Position = 0;
+        ParentInfo? parent = previousStore == null ? null : DescribeParent(previousStore, input, handler, request);
+        input.Position = 0;
+
+        string label = "urn:c2pa:" + Guid.NewGuid().ToString("D");
+        string instanceId = "xmp:iid:" + Guid.NewGuid().ToString("D");
+        var assertionBoxes = new List<JumbfSuperBox>();
+        HashedUri? ingredientUri = null;
+        if (parent != null)
+        {
+            JumbfSuperBox ingredient = Assertions.ParentIngredient(parent.Title, handler.MediaType, parent.ActiveManifest, parent.ClaimSignature, parent.Codes);
+            ingredientUri = new HashedUri("self#jumbf=c2pa.assertions/" + AssertionLabels.IngredientV3, ManifestStore.BoxHash(ingredient, "sha256"));
+            assertionBoxes.Add(ingredient);
+        }
+        assertionBoxes.Add(Assertions.Actions(DigitalSourceTypes.For(request.Source), ingredientUri));
+        assertionBoxes.Add(Assertions.TrainingMining(request.Consent));
+        if (request.ArtistName != null || request.Title != null) assertionBoxes.Add(Assertions.CreativeWork(request.ArtistName, request.Title));
+        assertionBoxes.Add(Assertions.Token(request.TokenSerial, request.TokenCounter, request.KeyProtection));
+
+        byte[] hashPlaceholder = Assertions.DataHashCbor([new HashRange(0, 0)], new byte[32], HashPadReserve, worstCaseIntegers: true);
+        byte[] protectedHeader = ClaimSignature.ProtectedHeader(CoseAlgorithms.ES256, signer.Chain);
+        int signatureLength = ClaimSignature.Encode(protectedHeader, new byte[Es256SignatureLength], null, 0).Length
+            + SignatureSlack + (request.TimeStampAuthority != null ? TimeStampReserve : 0);
+        byte[] claimPlaceholder = BuildClaim(label, instanceId, request, assertionBoxes, hashPlaceholder);
+        byte[] placeholderStore = BuildStore(label, parent, assertionBoxes, hashPlaceholder, claimPlaceholder, new byte[signatureLength]);
+
+        output.Position = 0;
+        output.SetLength(0);
+        StorePlacement placement = handler.WriteWithPlaceholder(input, output, placeholderStore.Length, request.Xmp);
+        output.Flush();
+        byte[] dataHash = DataHasher.Hash(output, placement.Exclusions, "sha256");
+
+        byte[] hashCbor = Padding.Fit(pad => Assertions.DataHashCbor(placement.Exclusions, dataHash, pad), hashPlaceholder.Length)
+            ?? throw new InvalidOperationException($"{placement.Exclusions.Count} exclusion ranges do not fit the data-hash reservation");
+        byte[] claim = BuildClaim(label, instanceId, request, assertionBoxes, hashCbor);
+        if (claim.Length != claimPlaceholder.Length) throw new InvalidOperationException("the claim changed size between placeholder and final store");
+
+        byte[] toBeSigned = ClaimSignature.SigStructure("Signature1", protectedHeader, claim);
+        byte[] signature = await signer.SignAsync(toBeSigned, cancellationToken).ConfigureAwait(false);
+        if (signature.Length != Es256SignatureLength)
+            throw new CryptographicException($"the signer returned {signature.Length} bytes; an ES256 signature is r‖s, {Es256SignatureLength} bytes");
+
+        byte[]? token = null;
+        if (request.TimeStampAuthority != null)
+        {
+            byte[] stamped = ClaimSignature.TimeStampedData(protectedHeader, signature, v2: true);
+            token = await TimeStamping.RequestTokenAsync(request.TimeStampAuthority, stamped, _http, cancellationToken).ConfigureAwait(false);
+        }
+        byte[] cose = ClaimSignature.EncodeToLength(protectedHeader, signature, token, signatureLength);
+
+        byte[] store = BuildStore(label, parent, assertionBoxes, hashCbor, claim, cose);
+        if (store.Length != placeholderStore.Length)
+            throw new InvalidOperationException($"the final store is {store.Length} bytes, the placeholder {placeholderStore.Length}");
+        handler.WriteStore(output, placement, store);
+        output.Flush();
+        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null);
+    }
+
+    /// <summary>
+    /// Signs a file. The result is written to a temporary file in the output's folder, flushed and renamed over
+    /// <paramref name="outputPath"/>; the input is untouched unless it is the output.
+    /// </summary>
+    public async Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers = null, CancellationToken cancellationToken = default)
+    {
+        string fullOutput = Path.GetFullPath(outputPath);
+        string folder = Path.GetDirectoryName(fullOutput) ?? ".";
+        string temp = Path.Combine(folder, "." + Path.GetFileName(fullOutput) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        try
+        {
+            SignResult result;
+            await using (var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            {
+                IAssetHandler handler = (handlers ?? AssetHandlers.Default).ForStream(input)
+                    ?? throw new AssetFormatException("unknown", 0, "not a JPEG, PNG, TIFF or WebP file");
+                result = await SignAsync(input, output, handler, request, signer, cancellationToken).ConfigureAwait(false);
+                output.Flush(flushToDisk: true);
+            }
+            File.Move(temp, fullOutput, overwrite: true);
+            return result;
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static byte[] BuildClaim(string label, string instanceId, SigningRequest request, List<JumbfSuperBox> assertionBoxes, byte[] hashCbor)
+    {
+        var uris = new List<HashedUri>();
+        foreach (JumbfSuperBox box in assertionBoxes)
+            uris.Add(new HashedUri("self#jumbf=c2pa.assertions/" + box.Label, ManifestStore.BoxHash(box, "sha256")));
+        uris.Add(new HashedUri("self#jumbf=c2pa.assertions/" + AssertionLabels.DataHash, ManifestStore.BoxHash(Assertions.CborBox(AssertionLabels.DataHash, hashCbor), "sha256")));
+        return new Claim
+        {
+            InstanceId = instanceId,
+            SignatureUri = "self#jumbf=/c2pa/" + label + "/c2pa.signature",
+            Assertions = uris,
+            Title = request.Title,
+        }.Encode();
+    }
+
+    private static byte[] BuildStore(string label, ParentInfo? parent, List<JumbfSuperBox> assertionBoxes, byte[] hashCbor, byte[] claim, byte[] cose)
+    {
+        var assertionStore = new JumbfSuperBox(JumbfTypes.AssertionStore, "c2pa.assertions", assertionBoxes);
+        assertionStore.Children.Add(Assertions.CborBox(AssertionLabels.DataHash, hashCbor));
+        var manifest = new JumbfSuperBox(JumbfTypes.Manifest, label,
+        [
+            assertionStore,
+            new JumbfSuperBox(JumbfTypes.Claim, Claim.LabelV2, [new JumbfContentBox("cbor", claim)]),
+            new JumbfSuperBox(JumbfTypes.ClaimSignature, "c2pa.signature", [new JumbfContentBox("cbor", cose)]),
+        ]);
+        var store = new JumbfSuperBox(JumbfTypes.ManifestStore, "c2pa");
+        if (parent != null) store.Children.AddRange(parent.Manifests);
+        store.Children.Add(manifest);
+        return JumbfWriter.Write(store);
+    }
+
+    private sealed record ParentInfo(IReadOnlyList<JumbfBox> Manifests, HashedUri ActiveManifest, HashedUri ClaimSignature, IReadOnlyList<string> Codes, string? Title);
+
+    /// <summary>The previous store's manifests become our parent ingredient; an unreadable store is dropped.</summary>
+    private static ParentInfo? DescribeParent(byte[] previousStore, Stream input, IAssetHandler handler, SigningRequest request)
+    {
+        ManifestStore store;
+        try
+        {
+            store = ManifestStore.Parse(previousStore);
+        }
+        catch (JumbfException)
+        {
+            return null;
+        }
+        Manifest? active = store.Active;
+        if (active?.SignatureBox == null) return null;
+        IReadOnlyList<string> codes = ManifestValidator.Validate(store, input, handler, TrustSettings.None).Codes;
+        var manifests = new List<JumbfBox>();
+        foreach (Manifest manifest in store.Manifests) manifests.Add(manifest.Box);
+        return new ParentInfo(
+            manifests,
+            new HashedUri("self#jumbf=/c2pa/" + active.Label, ManifestStore.BoxHash(active.Box, "sha256")),
+            new HashedUri("self#jumbf=/c2pa/" + active.Label + "/c2pa.signature", ManifestStore.BoxHash(active.SignatureBox, "sha256")),
+            codes,
+            request.Title);
+    }
+}

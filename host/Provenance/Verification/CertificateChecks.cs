@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.X509;
+using X509Certificate = Org.BouncyCastle.X509.X509Certificate;
+using Provenance.C2pa;
+
+namespace Provenance.Verification;
+
+/// <summary>Signer certificate checks as C2PA 2.2 §14.5 and c2pa-rs apply them: profile, validity, trust, revocation.</summary>
+internal static class CertificateChecks
+{
+    /// <summary>EKUs c2pa-rs accepts for a claim signer (its valid_eku_oids.cfg).</summary>
+    public static readonly IReadOnlySet<string> AcceptedEkus = new HashSet<string>
+    {
+        "1.3.6.1.5.5.7.3.4",       // emailProtection
+        "1.3.6.1.5.5.7.3.36",      // documentSigning
+        "1.3.6.1.5.5.7.3.8",       // timeStamping
+        "1.3.6.1.5.5.7.3.9",       // OCSPSigning
+        "1.3.6.1.4.1.311.76.59.1.9", // Microsoft C2PA signing
+        "1.3.6.1.4.1.62558.2.1",   // C2PA signing
+    };
+
+    /// <summary>The profile problem of an end-entity signing certificate, or null when it is acceptable.</summary>
+    public static string? ProfileProblem(X509Certificate2 leaf)
+    {
+        if (leaf.Version != 3) return "the certificate is not X.509 version 3";
+        bool? isCa = null;
+        bool hasAki = false, keyUsageGood = false, ekuGood = false, ekuPresent = false;
+        foreach (X509Extension extension in leaf.Extensions)
+        {
+            switch (extension)
+            {
+                case X509BasicConstraintsExtension basic:
+                    isCa = basic.CertificateAuthority;
+                    break;
+                case X509KeyUsageExtension usage:
+                    bool digital = usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature);
+                    bool certSign = usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign);
+                    if (digital && certSign) return "an end-entity certificate may not have keyCertSign";
+                    keyUsageGood = digital || usage.KeyUsages.HasFlag(X509KeyUsageFlags.NonRepudiation);
+                    break;
+                case X509EnhancedKeyUsageExtension eku:
+                    ekuPresent = true;
+                    bool ocsp = false, timeStamping = false, others = false;
+                    foreach (Oid oid in eku.EnhancedKeyUsages)
+                    {
+                        if (oid.Value == "2.5.29.37.0") return "the anyExtendedKeyUsage EKU is not allowed";
+                        if (oid.Value != null && AcceptedEkus.Contains(oid.Value)) ekuGood = true;
+                        if (oid.Value == "1.3.6.1.5.5.7.3.9") ocsp = true;
+                        else if (oid.Value == "1.3.6.1.5.5.7.3.8") timeStamping = true;
+                        else others = true;
+                    }
+                    if ((ocsp && timeStamping) || ((ocsp ^ timeStamping) && others)) return "the certificate mixes OCSP or time-stamping EKUs with others";
+                    break;
+                default:
+                    if (extension.Oid?.Value == "2.5.29.35") hasAki = true;
+                    break;
+            }
+        }
+        if (isCa == true) return "the signing certificate is a CA certificate";
+        if (leaf.SubjectName.RawData.AsSpan().SequenceEqual(leaf.IssuerName.RawData) && IsSelfSigned(leaf)) return "the signing certificate is self-signed";
+        if (!ekuPresent) return "the certificate has no extended key usage";
+        if (!ekuGood) return "the certificate has no EKU accepted for C2PA signing (documentSigning, emailProtection, C2PA signing)";
+        if (!keyUsageGood) return "the certificate lacks the digitalSignature key usage";
+        if (!hasAki) return "the certificate has no authority key identifier";
+        return null;
+    }
+
+    private static bool IsSelfSigned(X509Certificate2 certificate)
+    {
+        try
+        {
+            X509Certificate bc = new X509CertificateParser().ReadCertificate(certificate.RawData);
+            bc.Verify(bc.GetPublicKey());
+            return true;
+        }
+        catch (Exception e) when (e is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or Org.BouncyCastle.Security.Certificates.CertificateException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True when the leaf chains (through the x5chain intermediates) to one of the anchors.</summary>
+    public static bool ChainsToAnchor(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> anchors, DateTime verificationTime)
+    {
+        if (anchors.Count == 0) return false;
+        foreach (X509Certificate2 anchor in anchors)
+            if (anchor.RawData.AsSpan().SequenceEqual(leaf.RawData)) return true;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        chain.ChainPolicy.VerificationTime = verificationTime;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        foreach (X509Certificate2 anchor in anchors) chain.ChainPolicy.CustomTrustStore.Add(anchor);
+        foreach (X509Certificate2 intermediate in intermediates) chain.ChainPolicy.ExtraStore.Add(intermediate);
+        return chain.Build(leaf);
+    }
+
+    /// <summary>True when a CRL whose signature verifies with the leaf's issuer lists the leaf.</summary>
+    public static bool IsRevoked(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> issuers, IReadOnlyList<byte[]> crls)
+    {
+        if (crls.Count == 0) return false;
+        var parser = new X509CertificateParser();
+        X509Certificate bcLeaf = parser.ReadCertificate(leaf.RawData);
+        var crlParser = new X509CrlParser();
+        foreach (byte[] der in crls)
+        {
+            X509Crl crl;
+            try
+            {
+                crl = crlParser.ReadCrl(der);
+            }
+            catch (Exception e) when (e is Org.BouncyCastle.Security.Certificates.CrlException or System.IO.IOException or ArgumentException)
+            {
+                continue;
+            }
+            if (crl == null || !crl.IssuerDN.Equivalent(bcLeaf.IssuerDN)) continue;
+            foreach (X509Certificate2 issuer in issuers)
+            {
+                X509Certificate bcIssuer = parser.ReadCertificate(issuer.RawData);
+                if (!bcIssuer.SubjectDN.Equivalent(crl.IssuerDN)) continue;
+                try
+                {
+                    crl.Verify(bcIssuer.GetPublicKey());
+                }
+                catch (Exception e) when (e is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or Org.BouncyCastle.Security.Certificates.CrlException)
+                {
+                    continue;
+                }
+                if (crl.IsRevoked(bcLeaf)) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Verifies a COSE signature over <paramref name="toBeSigned"/> with the leaf's key.</summary>
+    public static bool VerifySignature(long alg, X509Certificate2 leaf, byte[] toBeSigned, byte[] signature)
+    {
+        switch (alg)
+        {
+            case CoseAlgorithms.ES256:
+            case CoseAlgorithms.ES384:
+            case CoseAlgorithms.ES512:
+                {
+                    using ECDsa? key = leaf.GetECDsaPublicKey();
+                    if (key == null) return false;
+                    HashAlgorithmName hash = alg == CoseAlgorithms.ES256 ? HashAlgorithmName.SHA256 : alg == CoseAlgorithms.ES384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA512;
+                    return key.VerifyData(toBeSigned, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                }
+            case CoseAlgorithms.PS256:
+            case CoseAlgorithms.PS384:
+            case CoseAlgorithms.PS512:
+                {
+                    using RSA? key = leaf.GetRSAPublicKey();
+                    if (key == null) return false;
+                    HashAlgorithmName hash = alg == CoseAlgorithms.PS256 ? HashAlgorithmName.SHA256 : alg == CoseAlgorithms.PS384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA512;
+                    return key.VerifyData(toBeSigned, signature, hash, RSASignaturePadding.Pss);
+                }
+            case CoseAlgorithms.EdDSA:
+                {
+                    X509Certificate bc = new X509CertificateParser().ReadCertificate(leaf.RawData);
+                    if (bc.GetPublicKey() is not Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters key) return false;
+                    var verifier = new Org.BouncyCastle.Crypto.Signers.Ed25519Signer();
+                    verifier.Init(false, key);
+                    verifier.BlockUpdate(toBeSigned, 0, toBeSigned.Length);
+                    return verifier.VerifySignature(signature);
+                }
+            default:
+                throw new NotSupportedException($"signature algorithm {CoseAlgorithms.Name(alg)} is not supported");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// Reads a file with c2pa-rs (the @contentauth/c2pa-wasm build, offline) and prints its verdict as JSON:
+//   node c2pa-read.mjs FILE [--trust ROOT.pem]
+// Output: {"state": "Valid|Trusted|Invalid", "codes": [failure and informational codes], "activeManifest": label}
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import init, { WasmReader } from '@contentauth/c2pa-wasm';
+
+const args = process.argv.slice(2);
+const file = args[0];
+if (!file) {
+  console.error('usage: node c2pa-read.mjs FILE [--trust ROOT.pem]');
+  process.exit(2);
+}
+const trustIndex = args.indexOf('--trust');
+const trustPem = trustIndex >= 0 ? readFileSync(args[trustIndex + 1], 'utf8') : null;
+
+const require = createRequire(import.meta.url);
+const wasmPath = require.resolve('@contentauth/c2pa-wasm/c2pa.wasm');
+await init({ module_or_path: readFileSync(wasmPath) });
+
+const mediaTypes = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff', webp: 'image/webp' };
+const extension = file.split('.').pop().toLowerCase();
+const format = mediaTypes[extension] ?? 'application/octet-stream';
+
+// c2pa-rs settings: without anchors, trust is still checked (so an unknown signer is "untrusted", not trusted).
+const context = {
+  verify: { verify_trust: true },
+  trust: trustPem ? { trust_anchors: trustPem } : {},
+};
+
+try {
+  const reader = await WasmReader.fromBytes(format, new Uint8Array(readFileSync(file)), JSON.stringify(context));
+  const store = JSON.parse(reader.json());
+  const results = store.validation_results?.activeManifest ?? {};
+  const codes = [...(results.failure ?? []), ...(results.informational ?? [])].map((s) => s.code);
+  console.log(JSON.stringify({ state: store.validation_state, codes, activeManifest: store.active_manifest ?? null }));
+} catch (error) {
+  console.log(JSON.stringify({ state: 'Error', codes: [], error: String(error?.message ?? error) }));
+}
