@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Threading.Tasks;
+using Provenance.Cli.Commands;
 
 namespace Provenance.Cli;
 
@@ -11,6 +12,8 @@ public static class Program
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("prov: sign artwork with a ProvenanceDevice token and verify Content Credentials.");
+        root.Add(new IdentityCommand());
+        root.Add(new TrustCommand());
         return root;
     }
 }

@@ -207,12 +207,14 @@ public sealed class ArtistIdentity
         }
 
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        // X500DistinguishedNameBuilder encodes the last-added RDN first; this yields "CN=..., E=..." in DER order.
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddCommonName(name);
         if (!string.IsNullOrEmpty(email))
         {
             subject.AddEmailAddress(email);
         }
+
+        subject.AddCommonName(name);
 
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
@@ -233,8 +235,16 @@ public sealed class ArtistIdentity
         string keyFile = isDevelopment ? DevelopmentKeyFile : RootKeyFile;
         // Key first: a crash between the two writes leaves a key without a certificate, which Create refuses to overwrite
         // and a person can inspect, rather than a certificate whose key is lost.
-        AtomicFile.WriteText(Path.Combine(directory, keyFile), exportKey(key), overwrite: false, ownerOnly: true);
-        AtomicFile.WriteText(certificatePath, PemEncoding.WriteString("CERTIFICATE", root.RawData) + "\n", overwrite: false);
+        try
+        {
+            AtomicFile.WriteText(Path.Combine(directory, keyFile), exportKey(key), overwrite: false, ownerOnly: true);
+            AtomicFile.WriteText(certificatePath, PemEncoding.WriteString("CERTIFICATE", root.RawData) + "\n", overwrite: false);
+        }
+        catch (FileExistsException e)
+        {
+            throw new IdentityExistsException("An identity appeared in " + Path.GetFullPath(directory) + " while this one was being created; refusing to overwrite it (" + e.Message + ").");
+        }
+
         return Load(directory);
     }
 

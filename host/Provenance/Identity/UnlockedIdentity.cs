@@ -78,11 +78,12 @@ public sealed class UnlockedIdentity : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         X509Certificate2 root = Identity.RootCertificate;
+        // Added most specific first: the builder encodes the last-added RDN first, giving O, OU, CN, serialNumber in DER order.
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddCommonName(TokenCertificateProfile.CommonName(Identity.Name, tokenSerial));
-        subject.AddOrganizationName(Identity.Name);
-        subject.AddOrganizationalUnitName(keyProtection == TokenCertificateProfile.SecureElement ? TokenCertificateProfile.SecureElementUnit : TokenCertificateProfile.SoftwareUnit);
         subject.Add(TokenCertificateProfile.SerialNumberAttributeOid, tokenSerial, System.Formats.Asn1.UniversalTagNumber.PrintableString);
+        subject.AddCommonName(TokenCertificateProfile.CommonName(Identity.Name, tokenSerial));
+        subject.AddOrganizationalUnitName(keyProtection == TokenCertificateProfile.SecureElement ? TokenCertificateProfile.SecureElementUnit : TokenCertificateProfile.SoftwareUnit);
+        subject.AddOrganizationName(Identity.Name);
 
         var request = new CertificateRequest(subject.Build(), tokenPublicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
