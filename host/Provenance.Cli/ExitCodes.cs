@@ -11,4 +11,14 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>The token could not be reached or refused the request.</summary>
     public const int DeviceError = 3;
+    /// <summary>The identity password was wrong.</summary>
+    public const int WrongPassword = 10;
+    /// <summary>The identity, trusted root or token asked for does not exist.</summary>
+    public const int NotFound = 11;
+    /// <summary>Refused to overwrite something that already exists (an identity).</summary>
+    public const int AlreadyExists = 12;
+    /// <summary>A state file (identity folder, trust store) is damaged; it was left unchanged.</summary>
+    public const int DamagedState = 13;
+    /// <summary>The request was refused: not a CA certificate, duplicate root, CRL not signed by a trusted root.</summary>
+    public const int Rejected = 14;
 }

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Threading.Tasks;
+using Provenance.Cli.Commands;
 
 namespace Provenance.Cli;
 
@@ -41,6 +42,8 @@ public static class Program
     {
         var root = new RootCommand("prov: sign artwork with a ProvenanceDevice token and verify Content Credentials.");
         root.Subcommands.Add(ConsentCommand.Create());
+        root.Add(new IdentityCommand());
+        root.Add(new TrustCommand());
         return root;
     }
 

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+using Provenance.Device;
+using Provenance.Identity;
+
+namespace Provenance.Cli.Commands;
+
+/// <summary>`prov identity enroll [--device DEV]`: the token proves it holds its key, and the identity certifies it.</summary>
+public sealed class IdentityEnrollCommand : Command
+{
+    public IdentityEnrollCommand(Option<DirectoryInfo> folder, CommandServices services)
+        : base("enroll", "Certify a token's signing key under your identity (the token's button must be pressed).")
+    {
+        var device = new Option<string>("--device") { Description = "Serial port, tcp://host:port of an emulator, or token serial (default: the only token attached).", HelpName = "DEV" };
+        Add(device);
+
+        SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(parseResult, cancellationToken, async (output, ct) =>
+        {
+            ArtistIdentity identity = ArtistIdentity.Load(parseResult.GetRequiredValue(folder).FullName);
+            string password = identity.IsDevelopment ? string.Empty : services.Passwords.GetPassword("Password of " + identity.Name + "'s identity key", confirm: false);
+            using UnlockedIdentity unlocked = identity.Unlock(password);
+
+            IToken token = await services.ResolveToken(parseResult.GetValue(device), ct).ConfigureAwait(false);
+            await using (token.ConfigureAwait(false))
+            {
+                output.WriteLine("Enrolling the token at " + token.Endpoint + " under " + identity.Name + ".");
+                X509Certificate2 certificate = await TokenEnrollment.EnrollAsync(token, unlocked, new TerminalPresencePrompt(output), ct).ConfigureAwait(false);
+                string serial = TokenCertificateProfile.TokenSerialOf(certificate) ?? "?";
+                string protection = TokenCertificateProfile.KeyProtectionOf(certificate) == TokenCertificateProfile.SecureElement
+                    ? "secure element (hardware-protected)"
+                    : "software key (development, not hardware-protected)";
+                output.WriteLine("Enrolled token " + serial + ": " + protection + ", certificate " + certificate.SerialNumber
+                    + ", valid until " + certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".");
+                output.WriteLine("Saved " + Path.Combine(identity.Directory, ArtistIdentity.TokensFolder, serial + ".pem"));
+            }
+
+            return ExitCodes.Success;
+        }));
+    }
+}

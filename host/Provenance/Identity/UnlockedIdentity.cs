@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Provenance.Identity;
+
+/// <summary>
+/// An identity whose root key is decrypted in memory: it can certify tokens (through <see cref="TokenEnrollment"/>)
+/// and sign CRLs. The key itself is never handed out. Dispose to drop it.
+/// </summary>
+public sealed class UnlockedIdentity : IDisposable
+{
+    /// <summary>How far ahead a CRL's nextUpdate lies; an artist publishes rarely, so a year.</summary>
+    public static readonly TimeSpan CrlLifetime = TimeSpan.FromDays(365);
+
+    private readonly ECDsa rootKey;
+    private bool disposed;
+
+    internal UnlockedIdentity(ArtistIdentity identity, ECDsa rootKey)
+    {
+        Identity = identity;
+        this.rootKey = rootKey;
+    }
+
+    /// <summary>The public part of this identity.</summary>
+    public ArtistIdentity Identity { get; }
+
+    /// <summary>
+    /// Revokes every certificate issued to token <paramref name="tokenSerial"/>, then issues a new CRL (number incremented)
+    /// listing all revoked certificates. The CRL is also kept as root.crl in the identity folder. Returns it, DER.
+    /// </summary>
+    /// <exception cref="IdentityNotFoundException">No token with that serial was enrolled here.</exception>
+    public byte[] Revoke(string tokenSerial)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(tokenSerial);
+        IdentityLedger ledger = IdentityLedger.Load(Identity.Directory);
+        List<EnrolledToken> issued = ledger.Enrolled.FindAll(e => string.Equals(e.TokenSerial, tokenSerial, StringComparison.Ordinal));
+        if (issued.Count == 0)
+        {
+            throw new IdentityNotFoundException("No token with serial '" + tokenSerial + "' was enrolled under " + Identity.Name + ".");
+        }
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        foreach (EnrolledToken certificate in issued)
+        {
+            if (!ledger.Revoked.Exists(r => r.CertificateSerial == certificate.CertificateSerial))
+            {
+                ledger.Revoked.Add(new RevokedCertificate(tokenSerial, certificate.CertificateSerial, now));
+            }
+        }
+
+        return IssueCrl(ledger, now);
+    }
+
+    /// <summary>Issues a fresh CRL (number incremented) listing everything revoked so far; useful to renew one before its nextUpdate.</summary>
+    public byte[] IssueCrl()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return IssueCrl(IdentityLedger.Load(Identity.Directory), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Drops the decrypted root key.</summary>
+    public void Dispose()
+    {
+        if (!disposed)
+        {
+            disposed = true;
+            rootKey.Dispose();
+        }
+    }
+
+    /// <summary>Issues and stores the end-entity certificate of a token whose key possession was already proven.</summary>
+    internal X509Certificate2 IssueTokenCertificate(string tokenSerial, string board, string keyProtection, ECDsa tokenPublicKey)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        X509Certificate2 root = Identity.RootCertificate;
+        // Added most specific first: the builder encodes the last-added RDN first, giving O, OU, CN, serialNumber in DER order.
+        var subject = new X500DistinguishedNameBuilder();
+        subject.Add(TokenCertificateProfile.SerialNumberAttributeOid, tokenSerial, System.Formats.Asn1.UniversalTagNumber.PrintableString);
+        subject.AddCommonName(TokenCertificateProfile.CommonName(Identity.Name, tokenSerial));
+        subject.AddOrganizationalUnitName(keyProtection == TokenCertificateProfile.SecureElement ? TokenCertificateProfile.SecureElementUnit : TokenCertificateProfile.SoftwareUnit);
+        subject.AddOrganizationName(Identity.Name);
+
+        var request = new CertificateRequest(subject.Build(), tokenPublicKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid(TokenCertificateProfile.EmailProtectionOid), new Oid(TokenCertificateProfile.DocumentSigningOid)], critical: false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(RootSubjectKeyIdentifier()));
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        DateTimeOffset notAfter = now.Add(TokenCertificateProfile.Validity);
+        if (notAfter > root.NotAfter)
+        {
+            notAfter = root.NotAfter;
+        }
+
+        DateTimeOffset notBefore = now.AddMinutes(-5);
+        if (notBefore < root.NotBefore)
+        {
+            notBefore = root.NotBefore;
+        }
+
+        X509Certificate2 leaf = request.Create(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), notBefore, notAfter, TokenCertificateProfile.RandomSerialNumber());
+
+        AtomicFile.WriteText(Identity.TokenCertificatePath(tokenSerial), PemEncoding.WriteString("CERTIFICATE", leaf.RawData) + "\n", overwrite: true);
+        IdentityLedger ledger = IdentityLedger.Load(Identity.Directory);
+        ledger.Enrolled.Add(new EnrolledToken(tokenSerial, leaf.SerialNumber, keyProtection, board, now, notAfter));
+        ledger.Save(Identity.Directory);
+        return leaf;
+    }
+
+    private byte[] IssueCrl(IdentityLedger ledger, DateTimeOffset now)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (RevokedCertificate revoked in ledger.Revoked)
+        {
+            builder.AddEntry(Convert.FromHexString(revoked.CertificateSerial), revoked.RevokedAt, X509RevocationReason.KeyCompromise);
+        }
+
+        ledger.CrlNumber++;
+        byte[] crl = builder.Build(
+            Identity.RootCertificate.SubjectName,
+            X509SignatureGenerator.CreateForECDsa(rootKey),
+            new BigInteger(ledger.CrlNumber),
+            now.Add(CrlLifetime),
+            HashAlgorithmName.SHA256,
+            X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(RootSubjectKeyIdentifier()),
+            now);
+
+        // The ledger (with the incremented number) is saved before the CRL: a CRL number is never issued twice.
+        ledger.Save(Identity.Directory);
+        AtomicFile.Write(Path.Combine(Identity.Directory, ArtistIdentity.CrlFile), crl, overwrite: true);
+        return crl;
+    }
+
+    private X509SubjectKeyIdentifierExtension RootSubjectKeyIdentifier()
+    {
+        foreach (X509Extension extension in Identity.RootCertificate.Extensions)
+        {
+            if (extension is X509SubjectKeyIdentifierExtension subjectKeyIdentifier)
+            {
+                return subjectKeyIdentifier;
+            }
+        }
+
+        throw new IdentityDamagedException("The root certificate has no subjectKeyIdentifier; it was not made by prov.");
+    }
+}
