@@ -18,6 +18,12 @@ namespace ProvenanceDevice.Token.SecureElement
         /// <summary>Wake pulses per session before the chip is declared absent.</summary>
         public const int WakeAttempts = 3;
 
+        /// <summary>
+        /// Longest stretch of a wake session before the driver idles and wakes the chip again: the
+        /// watchdog puts it to sleep 1.3 s after a wake, and idle keeps TempKey and the SHA context.
+        /// </summary>
+        public const int SessionBudgetMs = 1000;
+
         /// <summary>First wait after sending a command, then the interval between polls (CryptoAuthLib's polling defaults).</summary>
         public const int InitialPollDelayMs = 1;
         public const int PollIntervalMs = 2;
@@ -27,6 +33,7 @@ namespace ProvenanceDevice.Token.SecureElement
         private const int WordAddressIdle = 0x02;
 
         private readonly II2cBus _bus;
+        private int _sessionMs;
 
         public Atecc608(II2cBus bus)
         {
@@ -48,9 +55,16 @@ namespace ProvenanceDevice.Token.SecureElement
                 try
                 {
                     WakeUp();
+                    _sessionMs = 0;
                     byte[][] results = new byte[commands.Length][];
                     for (int i = 0; i < commands.Length; i++)
                     {
+                        if (_sessionMs + commands[i].MaxExecutionMs > SessionBudgetMs)
+                        {
+                            Idle();
+                            WakeUp();
+                            _sessionMs = 0;
+                        }
                         results[i] = Transceive(commands[i]);
                     }
                     Idle();
@@ -440,6 +454,7 @@ namespace ProvenanceDevice.Token.SecureElement
                 _bus.DelayMs(PollIntervalMs);
                 waited += PollIntervalMs;
             }
+            _sessionMs += waited;
             int count = countByte[0];
             if (count < AteccResponse.StatusPacketLength || count > AteccResponse.MaxPacketLength)
             {

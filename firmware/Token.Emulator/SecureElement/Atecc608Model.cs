@@ -510,9 +510,9 @@ public sealed class Atecc608Model : II2cBus
     {
         // Only pass-through (mode bits 1:0 = 11) is modelled; random nonces answer a parse error.
         Require((mode & 0x03) == AteccCommand.NoncePassThrough && param2 == 0, AteccStatus.ParseError);
-        Require(data.Length == ((mode & 0x20) != 0 ? 64 : 32) && data.Length == 32, AteccStatus.ParseError);
+        // 64-byte pass-through (mode bit 5) and the alternate key buffer target are not modelled.
         int target = (mode >> 6) & 0x03;
-        Require(target <= 1 && (mode & 0x1C) == 0, AteccStatus.ParseError);
+        Require(data.Length == 32 && target <= 1 && (mode & 0x3C) == 0, AteccStatus.ParseError);
         if (target == 0)
         {
             _tempKey = (byte[])data.Clone();
