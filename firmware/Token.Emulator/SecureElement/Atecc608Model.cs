@@ -1,0 +1,773 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ProvenanceDevice.Token.Hal;
+using ProvenanceDevice.Token.SecureElement;
+
+namespace ProvenanceDevice.Token.Emulator.SecureElement;
+
+/// <summary>
+/// A behavioural model of the ATECC608B as seen on its I2C address: asleep until a wake pulse, then
+/// answering command packets the way the chip does (count and CRC checked, status packets for every
+/// refusal, correct CRCs on every answer, polling NACKs while a command "executes", the 1.3 s watchdog).
+/// Keys are real P-256 keys (System.Security.Cryptography) held in the data slots, which no command
+/// reads out once the slot is secret and the data zone locked. Time passes only through
+/// <see cref="DelayMs"/>, so tests run instantly. With a state folder, the chip's non-volatile memory
+/// (config, slots, OTP, counters) survives across runs, as on the real part; note that there it is a
+/// plain file, so this model protects nothing and is for development and tests only.
+/// </summary>
+public sealed class Atecc608Model : II2cBus
+{
+    /// <summary>Watchdog period after a wake (ChipMode bit 2 = 0).</summary>
+    public const int WatchdogMs = 1300;
+
+    /// <summary>Largest value a monotonic counter reaches.</summary>
+    public const int CounterMax = 2097151;
+
+    /// <summary>Info revision: ATECC608B.</summary>
+    public static readonly byte[] Revision = { 0x00, 0x00, 0x60, 0x03 };
+
+    private const string StateFileName = "atecc608b.json";
+    private const int MaxCountByte = AteccCommand.PacketOverhead + 148;
+
+    private readonly string? _stateFolder;
+    private readonly byte[] _config;
+    private readonly byte[][] _slots;
+    private readonly byte[] _otp;
+    private readonly int[] _counters;
+
+    private PowerState _power = PowerState.Sleep;
+    private long _nowMs;
+    private long _wakeAtMs;
+    private long _readyAtMs;
+    private byte[]? _output;
+    private int _outputPosition;
+    private byte[]? _tempKey;
+    private byte[]? _messageDigestBuffer;
+    private IncrementalHash? _sha;
+
+    private bool _corruptNextResponseCrc;
+    private bool _ignoreNextWake;
+    private int _busyReads;
+
+    private Atecc608Model(string? stateFolder, byte[] config, byte[][] slots, byte[] otp, int[] counters)
+    {
+        _stateFolder = stateFolder;
+        _config = config;
+        _slots = slots;
+        _otp = otp;
+        _counters = counters;
+    }
+
+    private enum PowerState
+    {
+        Sleep,
+        Idle,
+        Active,
+    }
+
+    /// <summary>A factory-fresh chip (unlocked zones, random serial number) kept in memory only.</summary>
+    public static Atecc608Model CreateFactoryNew()
+    {
+        return CreateFactoryNew(null);
+    }
+
+    /// <summary>
+    /// Opens the chip whose state is saved in <paramref name="stateFolder"/>, or makes a factory-fresh
+    /// one there; every change of non-volatile state is saved (atomically) before the chip answers.
+    /// </summary>
+    public static Atecc608Model OpenOrCreate(string stateFolder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stateFolder);
+        Directory.CreateDirectory(stateFolder);
+        string path = Path.Combine(stateFolder, StateFileName);
+        if (!File.Exists(path))
+        {
+            Atecc608Model fresh = CreateFactoryNew(stateFolder);
+            fresh.Save();
+            return fresh;
+        }
+        return Load(stateFolder, path);
+    }
+
+    /// <summary>Number of wake pulses seen (including ignored ones).</summary>
+    public int WakePulses { get; private set; }
+
+    /// <summary>Number of command packets the chip accepted and executed.</summary>
+    public int CommandsExecuted { get; private set; }
+
+    /// <summary>Model time in milliseconds: the sum of all <see cref="DelayMs"/> calls.</summary>
+    public long NowMs => _nowMs;
+
+    public bool IsAwake => _power == PowerState.Active;
+
+    public bool IsConfigLocked => _config[Atecc608Config.LockConfig] != Atecc608Config.Unlocked;
+
+    public bool IsDataLocked => _config[Atecc608Config.LockValue] != Atecc608Config.Unlocked;
+
+    /// <summary>The 9-byte serial number SN[0:8].</summary>
+    public byte[] SerialNumber
+    {
+        get
+        {
+            byte[] serial = new byte[9];
+            Array.Copy(_config, 0, serial, 0, 4);
+            Array.Copy(_config, 8, serial, 4, 5);
+            return serial;
+        }
+    }
+
+    /// <summary>A monotonic counter's value, as the chip holds it.</summary>
+    public int CounterValue(int counterId) => _counters[counterId];
+
+    /// <summary>Error injection: flips one bit of the CRC of the next command response.</summary>
+    public void CorruptNextResponseCrc() => _corruptNextResponseCrc = true;
+
+    /// <summary>Error injection: the next wake pulse leaves the chip asleep (as a too-short pulse would).</summary>
+    public void IgnoreNextWake() => _ignoreNextWake = true;
+
+    /// <summary>Error injection: the next <paramref name="reads"/> reads are not acknowledged, as while busy.</summary>
+    public void AnswerBusy(int reads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(reads);
+        _busyReads = reads;
+    }
+
+    /// <inheritdoc />
+    public void Wake()
+    {
+        CheckWatchdog();
+        WakePulses++;
+        if (_ignoreNextWake)
+        {
+            _ignoreNextWake = false;
+            return;
+        }
+        if (_power == PowerState.Active) return;
+        if (_power == PowerState.Sleep) ClearVolatileState();
+        _power = PowerState.Active;
+        _wakeAtMs = _nowMs;
+        _readyAtMs = _nowMs;
+        _output = (byte[])AteccResponse.WakeResponse.Clone();
+        _outputPosition = 0;
+    }
+
+    /// <inheritdoc />
+    public bool Write(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckWatchdog();
+        if (_power != PowerState.Active || _nowMs < _readyAtMs || data.Length == 0) return false;
+        switch (data[0])
+        {
+            case 0x00:
+                _outputPosition = 0;
+                return true;
+            case 0x01:
+                _power = PowerState.Sleep;
+                ClearVolatileState();
+                return true;
+            case 0x02:
+                _power = PowerState.Idle;
+                return true;
+            case AteccCommand.WordAddressCommand:
+                ReceiveCommand(data);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Read(byte[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        CheckWatchdog();
+        if (_power != PowerState.Active) return false;
+        if (_busyReads > 0)
+        {
+            _busyReads--;
+            return false;
+        }
+        if (_nowMs < _readyAtMs || _output == null || _outputPosition + buffer.Length > _output.Length) return false;
+        Array.Copy(_output, _outputPosition, buffer, 0, buffer.Length);
+        _outputPosition += buffer.Length;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void DelayMs(int ms)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ms);
+        _nowMs += ms;
+        CheckWatchdog();
+    }
+
+    private static Atecc608Model CreateFactoryNew(string? stateFolder)
+    {
+        byte[] config = new byte[AteccZone.ConfigSize];
+        byte[] random = RandomNumberGenerator.GetBytes(6);
+        config[0] = 0x01;
+        config[1] = 0x23;
+        config[2] = random[0];
+        config[3] = random[1];
+        Array.Copy(Revision, 0, config, Atecc608Config.RevisionNumber, 4);
+        Array.Copy(random, 2, config, 8, 4);
+        config[12] = 0xEE;
+        config[13] = 0x01;  // AES enabled
+        config[14] = 0x01;  // I2C interface
+        config[Atecc608Config.I2cAddress] = 0xC0;
+        for (int slot = 0; slot < AteccZone.SlotCount; slot++)
+        {
+            // Factory slots: plain data, always writable, lockable (KeyConfig 0x3C).
+            config[Atecc608Config.KeyConfigBase + (2 * slot)] = 0x3C;
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            config[Atecc608Config.Counter0 + i] = 0xFF;
+            config[Atecc608Config.Counter1 + i] = 0xFF;
+        }
+        config[Atecc608Config.LockValue] = Atecc608Config.Unlocked;
+        config[Atecc608Config.LockConfig] = Atecc608Config.Unlocked;
+        config[Atecc608Config.SlotLocked] = 0xFF;
+        config[Atecc608Config.SlotLocked + 1] = 0xFF;
+
+        byte[][] slots = new byte[AteccZone.SlotCount][];
+        for (int slot = 0; slot < slots.Length; slot++)
+        {
+            slots[slot] = new byte[AteccZone.SlotSize(slot)];
+            Array.Fill(slots[slot], (byte)0xFF);
+        }
+        byte[] otp = new byte[AteccZone.OtpSize];
+        Array.Fill(otp, (byte)0xFF);
+        return new Atecc608Model(stateFolder, config, slots, otp, new int[2]);
+    }
+
+    private void CheckWatchdog()
+    {
+        if (_power == PowerState.Active && _nowMs - _wakeAtMs >= WatchdogMs)
+        {
+            _power = PowerState.Sleep;
+            ClearVolatileState();
+        }
+    }
+
+    private void ClearVolatileState()
+    {
+        _tempKey = null;
+        _messageDigestBuffer = null;
+        _sha?.Dispose();
+        _sha = null;
+        _output = null;
+        _outputPosition = 0;
+    }
+
+    private void ReceiveCommand(byte[] packet)
+    {
+        _outputPosition = 0;
+        int count = packet.Length > 1 ? packet[1] : 0;
+        // The chip reads exactly `count` bytes after the word address and checks their CRC; any
+        // mismatch of length or CRC is reported as status 0xFF and nothing is executed.
+        if (count < AteccCommand.PacketOverhead || count > MaxCountByte || packet.Length != count + 1
+            || !AteccCrc.Check(packet, 1, count - 2))
+        {
+            Answer(StatusPacket(AteccStatus.CommunicationError), 0);
+            return;
+        }
+        int opcode = packet[2];
+        int param1 = packet[3];
+        int param2 = packet[4] | (packet[5] << 8);
+        byte[] data = new byte[count - AteccCommand.PacketOverhead];
+        Array.Copy(packet, 6, data, 0, data.Length);
+        int executionMs = TypicalExecutionMs(opcode);
+        if (_nowMs + executionMs >= _wakeAtMs + WatchdogMs)
+        {
+            Answer(StatusPacket(AteccStatus.WatchdogAboutToExpire), 0);
+            return;
+        }
+        byte[] response;
+        try
+        {
+            response = DataPacket(Execute(opcode, param1, param2, data));
+            CommandsExecuted++;
+        }
+        catch (ChipStatusException e)
+        {
+            response = StatusPacket(e.Status);
+        }
+        if (_corruptNextResponseCrc)
+        {
+            _corruptNextResponseCrc = false;
+            response[^1] ^= 0x01;
+        }
+        Answer(response, executionMs);
+    }
+
+    private void Answer(byte[] packet, int executionMs)
+    {
+        _output = packet;
+        _outputPosition = 0;
+        _readyAtMs = _nowMs + executionMs;
+    }
+
+    private static byte[] StatusPacket(int status) => DataPacket(new[] { (byte)status });
+
+    private static byte[] DataPacket(byte[] data)
+    {
+        byte[] packet = new byte[data.Length + 3];
+        packet[0] = (byte)packet.Length;
+        Array.Copy(data, 0, packet, 1, data.Length);
+        AteccCrc.Append(packet, 0, data.Length + 1);
+        return packet;
+    }
+
+    /// <summary>Typical execution times: below the driver's maximum (AteccOpcode.MaxExecutionMs), so polling is exercised.</summary>
+    private static int TypicalExecutionMs(int opcode) => opcode switch
+    {
+        AteccOpcode.Read => 1,
+        AteccOpcode.Write => 7,
+        AteccOpcode.Nonce => 3,
+        AteccOpcode.Lock => 8,
+        AteccOpcode.Random => 11,
+        AteccOpcode.Counter => 6,
+        AteccOpcode.Info => 1,
+        AteccOpcode.GenKey => 59,
+        AteccOpcode.Sign => 48,
+        AteccOpcode.Sha => 5,
+        _ => 1,
+    };
+
+    private byte[] Execute(int opcode, int param1, int param2, byte[] data)
+    {
+        switch (opcode)
+        {
+            case AteccOpcode.Info: return Info(param1, param2, data);
+            case AteccOpcode.Read: return ReadZone(param1, param2, data);
+            case AteccOpcode.Write: return WriteZone(param1, param2, data);
+            case AteccOpcode.Lock: return Lock(param1, param2, data);
+            case AteccOpcode.GenKey: return GenKey(param1, param2, data);
+            case AteccOpcode.Nonce: return Nonce(param1, param2, data);
+            case AteccOpcode.Sign: return Sign(param1, param2, data);
+            case AteccOpcode.Random: return RandomBytes(param1, param2, data);
+            case AteccOpcode.Counter: return Counter(param1, param2, data);
+            case AteccOpcode.Sha: return Sha(param1, param2, data);
+            default: throw new ChipStatusException(AteccStatus.ParseError);
+        }
+    }
+
+    private static readonly byte[] Ok = { 0x00 };
+
+    private static void Require(bool condition, int status)
+    {
+        if (!condition) throw new ChipStatusException(status);
+    }
+
+    private byte[] Info(int mode, int param2, byte[] data)
+    {
+        // Only the revision mode is modelled; KeyValid, State and GPIO modes answer a parse error.
+        Require(mode == AteccCommand.InfoRevision && param2 == 0 && data.Length == 0, AteccStatus.ParseError);
+        return (byte[])Revision.Clone();
+    }
+
+    private byte[] ReadZone(int param1, int address, byte[] data)
+    {
+        Require((param1 & 0x7C) == 0 && data.Length == 0, AteccStatus.ParseError);
+        int zone = param1 & 0x03;
+        int length = (param1 & AteccZone.Block32) != 0 ? 32 : 4;
+        byte[] source;
+        int offset;
+        switch (zone)
+        {
+            case AteccZone.Config:
+                source = _config;
+                offset = ConfigOffset(address, length);
+                break;
+            case AteccZone.Otp:
+                Require(IsDataLocked, AteccStatus.ExecutionError);
+                source = _otp;
+                offset = ConfigOffset(address, length);
+                break;
+            case AteccZone.Data:
+                int slot = (address >> 3) & 0x0F;
+                source = _slots[slot];
+                offset = DataOffset(address, length, source.Length);
+                Require(IsDataLocked, AteccStatus.ExecutionError);
+                int slotConfig = SlotConfig(slot);
+                // Secret slots are never read in the clear; encrypted reads are not modelled.
+                Require((slotConfig & (Atecc608Config.SlotIsSecret | Atecc608Config.SlotEncryptRead)) == 0, AteccStatus.ExecutionError);
+                break;
+            default:
+                throw new ChipStatusException(AteccStatus.ParseError);
+        }
+        Require(offset + length <= source.Length, AteccStatus.ParseError);
+        byte[] result = new byte[length];
+        Array.Copy(source, offset, result, 0, length);
+        return result;
+    }
+
+    private byte[] WriteZone(int param1, int address, byte[] data)
+    {
+        Require((param1 & 0x3C) == 0, AteccStatus.ParseError);
+        // Encrypted writes (bit 6) need GenDig and a write MAC, which this model does not implement.
+        Require((param1 & 0x40) == 0, AteccStatus.ExecutionError);
+        int zone = param1 & 0x03;
+        int length = (param1 & AteccZone.Block32) != 0 ? 32 : 4;
+        Require(data.Length == length, AteccStatus.ParseError);
+        switch (zone)
+        {
+            case AteccZone.Config:
+            {
+                int offset = ConfigOffset(address, length);
+                Require(!IsConfigLocked, AteccStatus.ExecutionError);
+                // Bytes 0-15 are read-only; 84-87 change only through UpdateExtra and Lock.
+                Require(offset >= Atecc608Config.FirstWritableByte, AteccStatus.ExecutionError);
+                Require(offset + length <= Atecc608Config.UserExtra || offset >= Atecc608Config.SlotLocked, AteccStatus.ExecutionError);
+                Array.Copy(data, 0, _config, offset, length);
+                break;
+            }
+            case AteccZone.Otp:
+            {
+                int offset = ConfigOffset(address, length);
+                Require(offset + length <= _otp.Length, AteccStatus.ParseError);
+                Require(!IsDataLocked, AteccStatus.ExecutionError);
+                Array.Copy(data, 0, _otp, offset, length);
+                break;
+            }
+            case AteccZone.Data:
+            {
+                int slot = (address >> 3) & 0x0F;
+                int offset = DataOffset(address, length, _slots[slot].Length);
+                Require(offset + length <= _slots[slot].Length, AteccStatus.ParseError);
+                if (IsDataLocked)
+                {
+                    int writeConfig = (SlotConfig(slot) >> Atecc608Config.SlotWriteConfigShift) & 0x0F;
+                    Require(length == 32 && writeConfig == Atecc608Config.WriteConfigAlways && !IsSlotLocked(slot), AteccStatus.ExecutionError);
+                }
+                Array.Copy(data, 0, _slots[slot], offset, length);
+                break;
+            }
+            default:
+                throw new ChipStatusException(AteccStatus.ParseError);
+        }
+        Save();
+        return Ok;
+    }
+
+    private byte[] Lock(int mode, int summaryCrc, byte[] data)
+    {
+        Require(data.Length == 0 && (mode & 0x7C) == 0, AteccStatus.ParseError);
+        bool checkCrc = (mode & AteccCommand.LockIgnoreCrc) == 0;
+        switch (mode & 0x03)
+        {
+            case AteccZone.Config:
+                Require(!IsConfigLocked, AteccStatus.ExecutionError);
+                Require(!checkCrc || AteccCrc.Compute(_config, 0, _config.Length) == summaryCrc, AteccStatus.ExecutionError);
+                _config[Atecc608Config.LockConfig] = 0x00;
+                break;
+            case 0x01:
+                Require(IsConfigLocked && !IsDataLocked, AteccStatus.ExecutionError);
+                Require(!checkCrc || DataZoneCrc() == summaryCrc, AteccStatus.ExecutionError);
+                _config[Atecc608Config.LockValue] = 0x00;
+                break;
+            default:
+                // Single-slot locks are not modelled.
+                throw new ChipStatusException(AteccStatus.ParseError);
+        }
+        Save();
+        return Ok;
+    }
+
+    private byte[] GenKey(int mode, int slot, byte[] data)
+    {
+        Require(data.Length == 0 && slot < AteccZone.SlotCount, AteccStatus.ParseError);
+        Require(mode == AteccCommand.GenKeyCreate || mode == AteccCommand.GenKeyPublic, AteccStatus.ParseError);
+        Require(IsConfigLocked, AteccStatus.ExecutionError);
+        int keyConfig = KeyConfig(slot);
+        bool isP256Private = (keyConfig & Atecc608Config.KeyPrivate) != 0
+            && ((keyConfig >> Atecc608Config.KeyTypeShift) & 0x07) == Atecc608Config.KeyTypeP256;
+        Require(isP256Private, AteccStatus.ExecutionError);
+        if (mode == AteccCommand.GenKeyCreate)
+        {
+            if (IsDataLocked)
+            {
+                int writeConfig = (SlotConfig(slot) >> Atecc608Config.SlotWriteConfigShift) & 0x0F;
+                Require((writeConfig & 0x02) != 0 && !IsSlotLocked(slot), AteccStatus.ExecutionError);
+            }
+            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            ECParameters parameters = key.ExportParameters(true);
+            Array.Clear(_slots[slot], 0, 4);
+            Array.Copy(parameters.D!, 0, _slots[slot], 4, 32);
+            Save();
+            return PublicKeyBytes(parameters);
+        }
+        Require((keyConfig & Atecc608Config.KeyPubInfo) != 0, AteccStatus.ExecutionError);
+        using ECDsa existing = LoadPrivateKey(slot);
+        return PublicKeyBytes(existing.ExportParameters(false));
+    }
+
+    private byte[] Nonce(int mode, int param2, byte[] data)
+    {
+        // Only pass-through (mode bits 1:0 = 11) is modelled; random nonces answer a parse error.
+        Require((mode & 0x03) == AteccCommand.NoncePassThrough && param2 == 0, AteccStatus.ParseError);
+        // 64-byte pass-through (mode bit 5) and the alternate key buffer target are not modelled.
+        int target = (mode >> 6) & 0x03;
+        Require(data.Length == 32 && target <= 1 && (mode & 0x3C) == 0, AteccStatus.ParseError);
+        if (target == 0)
+        {
+            _tempKey = (byte[])data.Clone();
+        }
+        else
+        {
+            _messageDigestBuffer = (byte[])data.Clone();
+        }
+        return Ok;
+    }
+
+    private byte[] Sign(int mode, int slot, byte[] data)
+    {
+        // External signatures only (mode bit 7); internal signatures of GenDig/GenKey digests are not modelled.
+        Require(data.Length == 0 && slot < AteccZone.SlotCount, AteccStatus.ParseError);
+        Require(mode == AteccCommand.SignExternal || mode == (AteccCommand.SignExternal | AteccCommand.SignSourceMessageDigestBuffer), AteccStatus.ParseError);
+        Require(IsConfigLocked && IsDataLocked, AteccStatus.ExecutionError);
+        int keyConfig = KeyConfig(slot);
+        int slotConfig = SlotConfig(slot);
+        Require((keyConfig & Atecc608Config.KeyPrivate) != 0, AteccStatus.ExecutionError);
+        Require((slotConfig & Atecc608Config.SlotReadKeyExternalSignatures) != 0, AteccStatus.ExecutionError);
+        bool fromBuffer = (mode & AteccCommand.SignSourceMessageDigestBuffer) != 0;
+        byte[]? digest = fromBuffer ? _messageDigestBuffer : _tempKey;
+        Require(digest != null, AteccStatus.ExecutionError);
+        using ECDsa key = LoadPrivateKey(slot);
+        if ((slotConfig & Atecc608Config.SlotLimitedUse) != 0)
+        {
+            // Counter0 is attached to this key: each use advances it, and at its limit the key is spent.
+            Require(_counters[0] < CounterMax, AteccStatus.ExecutionError);
+            _counters[0]++;
+            Save();
+        }
+        _tempKey = null;
+        _messageDigestBuffer = null;
+        return key.SignHash(digest!, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    private byte[] RandomBytes(int mode, int param2, byte[] data)
+    {
+        Require(mode <= 1 && param2 == 0 && data.Length == 0, AteccStatus.ParseError);
+        byte[] result = new byte[32];
+        if (!IsConfigLocked)
+        {
+            // Until the config zone is locked the chip answers this fixed pattern instead of random bytes.
+            for (int i = 0; i < result.Length; i += 4)
+            {
+                result[i] = 0xFF;
+                result[i + 1] = 0xFF;
+            }
+            return result;
+        }
+        RandomNumberGenerator.Fill(result);
+        return result;
+    }
+
+    private byte[] Counter(int mode, int counterId, byte[] data)
+    {
+        Require(mode <= 1 && counterId <= 1 && data.Length == 0, AteccStatus.ParseError);
+        if (mode == AteccCommand.CounterIncrement)
+        {
+            Require(_counters[counterId] < CounterMax, AteccStatus.ExecutionError);
+            _counters[counterId]++;
+            Save();
+        }
+        int value = _counters[counterId];
+        return new[] { (byte)value, (byte)(value >> 8), (byte)(value >> 16), (byte)(value >> 24) };
+    }
+
+    private byte[] Sha(int mode, int length, byte[] data)
+    {
+        switch (mode)
+        {
+            case AteccCommand.ShaStart:
+                Require(length == 0 && data.Length == 0, AteccStatus.ParseError);
+                _sha?.Dispose();
+                _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                return Ok;
+            case AteccCommand.ShaUpdate:
+                Require(length == 64 && data.Length == 64, AteccStatus.ParseError);
+                Require(_sha != null, AteccStatus.ExecutionError);
+                _sha!.AppendData(data);
+                return Ok;
+            case AteccCommand.ShaEnd:
+                Require(length == data.Length && data.Length <= 63, AteccStatus.ParseError);
+                Require(_sha != null, AteccStatus.ExecutionError);
+                _sha!.AppendData(data);
+                byte[] digest = _sha.GetHashAndReset();
+                _sha.Dispose();
+                _sha = null;
+                return digest;
+            default:
+                throw new ChipStatusException(AteccStatus.ParseError);
+        }
+    }
+
+    private static int ConfigOffset(int address, int length)
+    {
+        int block = (address >> 3) & 0x03;
+        int word = address & 0x07;
+        Require((address & ~0x1F) == 0 && (length == 4 || word == 0), AteccStatus.ParseError);
+        return (block * 32) + (word * 4);
+    }
+
+    private static int DataOffset(int address, int length, int slotSize)
+    {
+        int block = (address >> 8) & 0x0F;
+        int word = address & 0x07;
+        Require((address & ~0x0FFF) == 0 && (length == 4 || word == 0), AteccStatus.ParseError);
+        int offset = (block * 32) + (word * 4);
+        Require(offset + length <= slotSize, AteccStatus.ParseError);
+        return offset;
+    }
+
+    private int SlotConfig(int slot) => Atecc608Config.GetUInt16(_config, Atecc608Config.SlotConfigBase + (2 * slot));
+
+    private int KeyConfig(int slot) => Atecc608Config.GetUInt16(_config, Atecc608Config.KeyConfigBase + (2 * slot));
+
+    private bool IsSlotLocked(int slot) => (Atecc608Config.GetUInt16(_config, Atecc608Config.SlotLocked) & (1 << slot)) == 0;
+
+    private int DataZoneCrc()
+    {
+        // Summary CRC of the data-zone lock: every slot that is not a private key, in slot order, then OTP.
+        AteccCrcAccumulator crc = new AteccCrcAccumulator();
+        for (int slot = 0; slot < AteccZone.SlotCount; slot++)
+        {
+            if ((KeyConfig(slot) & Atecc608Config.KeyPrivate) != 0) continue;
+            crc.Update(_slots[slot], 0, _slots[slot].Length);
+        }
+        crc.Update(_otp, 0, _otp.Length);
+        return crc.Value;
+    }
+
+    private ECDsa LoadPrivateKey(int slot)
+    {
+        byte[] scalar = new byte[32];
+        Array.Copy(_slots[slot], 4, scalar, 0, 32);
+        ECDsa key = ECDsa.Create();
+        try
+        {
+            key.ImportParameters(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = scalar });
+            return key;
+        }
+        catch (CryptographicException)
+        {
+            // No valid scalar in the slot (never generated): the chip reports an ECC fault.
+            key.Dispose();
+            throw new ChipStatusException(AteccStatus.EccFault);
+        }
+    }
+
+    private static byte[] PublicKeyBytes(ECParameters parameters)
+    {
+        byte[] xy = new byte[64];
+        Array.Copy(parameters.Q.X!, 0, xy, 0, 32);
+        Array.Copy(parameters.Q.Y!, 0, xy, 32, 32);
+        return xy;
+    }
+
+    private void Save()
+    {
+        if (_stateFolder == null) return;
+        var state = new ModelState
+        {
+            Version = 1,
+            Config = Convert.ToHexString(_config),
+            Otp = Convert.ToHexString(_otp),
+            Slots = Array.ConvertAll(_slots, Convert.ToHexString),
+            Counters = (int[])_counters.Clone(),
+        };
+        string path = Path.Combine(_stateFolder, StateFileName);
+        string temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, state, ModelStateJson.Options);
+            stream.Flush(true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static Atecc608Model Load(string folder, string path)
+    {
+        ModelState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<ModelState>(File.ReadAllBytes(path), ModelStateJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("secure element state " + path + " is not valid JSON: " + e.Message, e);
+        }
+        if (state == null || state.Version != 1)
+        {
+            throw new InvalidDataException("secure element state " + path + " has an unsupported version");
+        }
+        byte[] config = DecodeHex(state.Config, AteccZone.ConfigSize, path, "config");
+        byte[] otp = DecodeHex(state.Otp, AteccZone.OtpSize, path, "otp");
+        if (state.Slots == null || state.Slots.Length != AteccZone.SlotCount)
+        {
+            throw new InvalidDataException("secure element state " + path + ": expected " + AteccZone.SlotCount + " slots");
+        }
+        byte[][] slots = new byte[AteccZone.SlotCount][];
+        for (int slot = 0; slot < slots.Length; slot++)
+        {
+            slots[slot] = DecodeHex(state.Slots[slot], AteccZone.SlotSize(slot), path, "slot " + slot);
+        }
+        if (state.Counters == null || state.Counters.Length != 2 || state.Counters[0] < 0 || state.Counters[1] < 0
+            || state.Counters[0] > CounterMax || state.Counters[1] > CounterMax)
+        {
+            throw new InvalidDataException("secure element state " + path + ": counters must be two values 0.." + CounterMax);
+        }
+        return new Atecc608Model(folder, config, slots, otp, (int[])state.Counters.Clone());
+    }
+
+    private static byte[] DecodeHex(string? hex, int length, string path, string field)
+    {
+        if (hex == null || hex.Length != length * 2)
+        {
+            throw new InvalidDataException("secure element state " + path + ": " + field + " must be " + length + " bytes of hex");
+        }
+        try
+        {
+            return Convert.FromHexString(hex);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException("secure element state " + path + ": " + field + " is not hex", e);
+        }
+    }
+
+    private sealed class ChipStatusException : Exception
+    {
+        public ChipStatusException(int status)
+            : base(AteccStatus.Name(status))
+        {
+            Status = status;
+        }
+
+        public int Status { get; }
+    }
+
+    private sealed class ModelState
+    {
+        public int Version { get; set; }
+
+        public string? Config { get; set; }
+
+        public string? Otp { get; set; }
+
+        public string[]? Slots { get; set; }
+
+        public int[]? Counters { get; set; }
+    }
+
+    private static class ModelStateJson
+    {
+        public static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    }
+}
