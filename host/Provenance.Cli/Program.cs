@@ -3,6 +3,8 @@ using System.CommandLine;
 using System.IO;
 using System.Threading.Tasks;
 using Provenance.Cli.Commands;
+using Provenance.Device;
+using Provenance.Verification;
 
 namespace Provenance.Cli;
 
@@ -41,11 +43,17 @@ public static class Program
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("prov: sign artwork with a ProvenanceDevice token and verify Content Credentials.");
+        root.Subcommands.Add(SignCommand.Create(OpenTokenAsync));
+        root.Subcommands.Add(VerifyCommand.Create(Verifier.VerifyFile, TrustLoader.Load));
         root.Subcommands.Add(ConsentCommand.Create());
         root.Add(new IdentityCommand());
         root.Add(new TrustCommand());
         return root;
     }
+
+    /// <summary>Opens the token named by --device: a serial port, tcp://..., 'embedded', or the default.</summary>
+    internal static async Task<IToken> OpenTokenAsync(string? device, System.Threading.CancellationToken cancellationToken) =>
+        await TokenLocator.OpenAsync(device, null, cancellationToken);
 
     private static bool IsHelpRequest(string[] args) => Array.Exists(args, a => a is "-h" or "--help" or "-?");
 

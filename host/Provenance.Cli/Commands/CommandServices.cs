@@ -19,8 +19,7 @@ public sealed class CommandServices
     public IPasswordSource Passwords { get; init; } = new ConsolePasswordSource();
 
     /// <summary>How `prov identity enroll` reaches a token. The device client (TokenLocator) plugs in here.</summary>
-    public TokenResolver ResolveToken { get; init; } = (device, _) =>
-        Task.FromException<IToken>(new TokenUnavailableException("No token transport is available in this build" + (device is null ? "" : " for '" + device + "'") + "."));
+    public TokenResolver ResolveToken { get; init; } = async (device, cancellationToken) => await Program.OpenTokenAsync(device, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>No token could be opened.</summary>

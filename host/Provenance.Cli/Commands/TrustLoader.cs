@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using Provenance.Trust;
+using Provenance.Verification;
+
+namespace Provenance.Cli;
+
+/// <summary>What `prov verify` trusts: the trust store (if there is one) plus an optional PEM bundle such as the C2PA trust list.</summary>
+internal static class TrustLoader
+{
+    public static TrustSettings Load(string? trustStorePath, string? trustListPem)
+    {
+        string path = trustStorePath ?? ProvPaths.TrustStore;
+        var anchors = new List<X509Certificate2>();
+        var crls = new List<byte[]>();
+        if (File.Exists(path))
+        {
+            using TrustStore store = TrustStore.Open(path);
+            TrustSettings stored = store.ToTrustSettings();
+            anchors.AddRange(stored.Anchors);
+            crls.AddRange(stored.Crls);
+        }
+        else if (trustStorePath is not null)
+        {
+            throw new FileNotFoundException($"trust store {trustStorePath} does not exist");
+        }
+        if (trustListPem is not null)
+        {
+            if (!File.Exists(trustListPem)) throw new FileNotFoundException($"trust list {trustListPem} does not exist");
+            var bundle = new X509Certificate2Collection();
+            bundle.ImportFromPemFile(trustListPem);
+            if (bundle.Count == 0) throw new InvalidDataException($"{trustListPem} holds no PEM certificates");
+            anchors.AddRange(bundle.Cast<X509Certificate2>());
+        }
+        return anchors.Count == 0 && crls.Count == 0 ? TrustSettings.None : new TrustSettings { Anchors = anchors, Crls = crls };
+    }
+}
