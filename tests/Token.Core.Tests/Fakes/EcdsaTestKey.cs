@@ -23,6 +23,18 @@ public sealed class EcdsaTestKey : ITokenKey, IDisposable
 
     public int SignCount { get; private set; }
 
+    /// <summary>Another slot holding the same key (to restart a scenario from a saved state).</summary>
+    public EcdsaTestKey Clone()
+    {
+        var copy = new EcdsaTestKey { Protection = Protection };
+        if (_key != null)
+        {
+            copy._key = ECDsa.Create(_key.ExportParameters(true));
+            copy._scalars.AddRange(_scalars);
+        }
+        return copy;
+    }
+
     public void Generate()
     {
         _key?.Dispose();

@@ -33,6 +33,14 @@ public sealed class SimulatedFlash : IStorage
 
     public int RecordCount => _records.Count;
 
+    /// <summary>A copy of the stored records, powered on, tearing with its own seed.</summary>
+    public SimulatedFlash Clone(int seed)
+    {
+        var copy = new SimulatedFlash(seed);
+        foreach (var record in _records) copy._records[record.Key] = (byte[])record.Value.Clone();
+        return copy;
+    }
+
     /// <summary>Cuts power during the <paramref name="stepsFromNow"/>-th write or delete from now (0 = the next one).</summary>
     public void CutPowerAfter(int stepsFromNow) => _cutAtStep = Steps + stepsFromNow;
 
