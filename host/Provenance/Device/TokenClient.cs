@@ -34,6 +34,9 @@ public sealed record TokenClientOptions
 public sealed class TokenClient : IToken
 {
     private const int ReadSliceMs = 100;
+
+    /// <summary>After a damaged frame, how long a read-only request waits for an intact reply before asking again.</summary>
+    private const int CorruptionGraceMs = 300;
     private readonly ITokenTransport _transport;
     private readonly TokenClientOptions _options;
     private readonly SemaphoreSlim _oneRequest = new(1, 1);
@@ -283,7 +286,7 @@ public sealed class TokenClient : IToken
                 if (!frames[i].HasMore) break;
                 while (true)
                 {
-                    Frame reply = ReadFrame(sequence, _options.ReplyTimeout, corruptIsFatal: readOnly, cancellationToken);
+                    Frame reply = ReadFrame(sequence, _options.ReplyTimeout, readOnly ? Corruption.RetrySoon : Corruption.KeepWaiting, cancellationToken);
                     if (reply.Type == MessageType.Continue) break;
                     if (reply.Type == MessageType.Error && IsTransmissionError(reply) && resends++ < _options.CrcResends)
                     {
@@ -303,7 +306,7 @@ public sealed class TokenClient : IToken
             bool replyStarted = false;
             while (true)
             {
-                Frame frame = ReadFrame(sequence, timeout, corruptIsFatal: readOnly || replyStarted, cancellationToken);
+                Frame frame = ReadFrame(sequence, timeout, replyStarted ? Corruption.Fatal : readOnly ? Corruption.RetrySoon : Corruption.KeepWaiting, cancellationToken);
                 if (frame.Type == MessageType.WaitingForPress)
                 {
                     int seconds = frame.Payload.Length >= 2 ? (frame.Payload[0] << 8) | frame.Payload[1] : 30;
@@ -345,13 +348,27 @@ public sealed class TokenClient : IToken
         }
     }
 
+    /// <summary>What a damaged frame (or noise) means while waiting for a frame.</summary>
+    private enum Corruption
+    {
+        /// <summary>Noise may precede the reply; wait for it until the timeout (the request must not be repeated).</summary>
+        KeepWaiting,
+
+        /// <summary>The reply may be the damaged frame: wait briefly for an intact one, then ask again.</summary>
+        RetrySoon,
+
+        /// <summary>Part of the reply arrived; a damaged frame may be a lost chunk, so the reply cannot be trusted.</summary>
+        Fatal,
+    }
+
     /// <summary>
-    /// Reads the next frame of this request: skips garbage, frames of other (stale) sequence numbers and empty frames.
-    /// A corrupted frame is skipped too unless part of the reply already arrived (then the reply is lost).
+    /// Reads the next frame of this request, skipping garbage, empty frames and frames with another (stale) sequence
+    /// number. Damaged frames are handled as <paramref name="corruption"/> says.
     /// </summary>
-    private Frame ReadFrame(byte sequence, TimeSpan timeout, bool corruptIsFatal, CancellationToken cancellationToken)
+    private Frame ReadFrame(byte sequence, TimeSpan timeout, Corruption corruption, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        long deadlineMs = (long)timeout.TotalMilliseconds;
         bool sawCorruption = false;
         while (true)
         {
@@ -365,15 +382,14 @@ public sealed class TokenClient : IToken
                 }
                 else if (result == FrameDecoder.FrameRejected)
                 {
-                    // Garbage with no frame in it (boot noise) decodes as malformed; a damaged real frame usually has
-                    // a header we can read. Either way the bytes are gone; what happens next depends on the request.
+                    if (corruption == Corruption.Fatal) throw new CorruptReplyException();
                     sawCorruption = true;
-                    if (corruptIsFatal) throw new CorruptReplyException();
+                    if (corruption == Corruption.RetrySoon) deadlineMs = Math.Min(deadlineMs, clock.ElapsedMilliseconds + CorruptionGraceMs);
                 }
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            long remaining = (long)timeout.TotalMilliseconds - clock.ElapsedMilliseconds;
+            long remaining = deadlineMs - clock.ElapsedMilliseconds;
             if (remaining <= 0)
             {
                 if (sawCorruption) throw new CorruptReplyException();
