@@ -1,5 +1,5 @@
 // Reads a file with c2pa-rs (the @contentauth/c2pa-wasm build, offline) and prints its verdict as JSON:
-//   node c2pa-read.mjs FILE [--trust ROOT.pem]
+//   node c2pa-read.mjs FILE [--trust ROOT.pem] [--verbose]
 // Output: {"state": "Valid|Trusted|Invalid", "codes": [failure and informational codes], "activeManifest": label}
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,7 +33,9 @@ try {
   const store = JSON.parse(reader.json());
   const results = store.validation_results?.activeManifest ?? {};
   const codes = [...(results.failure ?? []), ...(results.informational ?? [])].map((s) => s.code);
-  console.log(JSON.stringify({ state: store.validation_state, codes, activeManifest: store.active_manifest ?? null }));
+  const result = { state: store.validation_state, codes, activeManifest: store.active_manifest ?? null };
+  if (args.includes('--verbose')) result.validation = store.validation_results;
+  console.log(JSON.stringify(result));
 } catch (error) {
   console.log(JSON.stringify({ state: 'Error', codes: [], error: String(error?.message ?? error) }));
 }

@@ -122,6 +122,7 @@ public static class ClaimSignature
             writer.WriteTextString("pad2");
             writer.WriteByteString(new byte[pad2Length.Value]);
         }
+        writer.WriteEndMap();
         writer.WriteNull();
         writer.WriteByteString(signature);
         writer.WriteEndArray();

@@ -1,0 +1,96 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Provenance.C2pa;
+using Provenance.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Provenance.Tests.Interop;
+
+/// <summary>
+/// Files we sign are read by c2pa-rs (its WebAssembly build, @contentauth/c2pa-wasm, run by node from tests/interop).
+/// Needs `npm ci` in tests/interop; without node_modules the tests say so and pass as skipped-by-message.
+/// </summary>
+public class C2paRsInteropTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task C2paRsSaysOurJpegIsValidAndTrustedWithOurRoot()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop to check interop with c2pa-rs.");
+            return;
+        }
+        using var pki = new TestPki("Interop Artist");
+        using TempFolder folder = TestAssets.NewFolder();
+        string signedPath = folder.File("signed.jpg");
+        string rootPath = folder.File("root.pem");
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        File.WriteAllBytes(signedPath, signed);
+        File.WriteAllText(rootPath, pki.Root.ExportCertificatePem());
+
+        JsonElement untrusted = RunReader(interop, signedPath, null);
+        Assert.True(untrusted.GetProperty("state").GetString() == "Valid", untrusted.ToString());
+        Assert.Contains("signingCredential.untrusted", untrusted.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
+
+        JsonElement trusted = RunReader(interop, signedPath, rootPath);
+        Assert.True(trusted.GetProperty("state").GetString() == "Trusted", trusted.ToString());
+    }
+
+    [Fact]
+    public async Task C2paRsSeesTamperingInOurJpeg()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var pki = new TestPki();
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        signed[C2pa.ManifestSignerTests.IndexOfStartOfScan(signed) + 20] ^= 0x01;
+        string path = folder.File("tampered.jpg");
+        File.WriteAllBytes(path, signed);
+
+        JsonElement result = RunReader(interop, path, null);
+        Assert.True(result.GetProperty("state").GetString() == "Invalid", result.ToString());
+        Assert.Contains("assertion.dataHash.mismatch", result.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    private JsonElement RunReader(string interop, string file, string? root)
+    {
+        var start = new ProcessStartInfo("node") { WorkingDirectory = interop, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(interop, "c2pa-read.mjs"));
+        start.ArgumentList.Add(file);
+        start.ArgumentList.Add("--verbose");
+        if (root != null)
+        {
+            start.ArgumentList.Add("--trust");
+            start.ArgumentList.Add(root);
+        }
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        output.WriteLine(stdout);
+        Assert.True(process.ExitCode == 0, "c2pa-read.mjs failed: " + stderr);
+        return JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    /// <summary>tests/interop with its node_modules installed, found by walking up from the test binaries.</summary>
+    private static string? InteropDirectory()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "tests", "interop");
+            if (File.Exists(Path.Combine(candidate, "c2pa-read.mjs")))
+                return Directory.Exists(Path.Combine(candidate, "node_modules", "@contentauth", "c2pa-wasm")) ? candidate : null;
+        }
+        return null;
+    }
+}
