@@ -24,6 +24,7 @@ internal static class CliHarness
     public static CommandServices Services(string password, IToken? token = null) => new()
     {
         Passwords = new FixedPassword(password),
+        KeyDerivationIterations = Provenance.Identity.ArtistIdentity.MinKeyDerivationIterations,
         ResolveToken = (_, _) => token is null ? throw new TokenUnavailableException("no token in this test") : Task.FromResult(token),
     };
 }

@@ -152,7 +152,7 @@ public sealed class IdentityCliTests : IDisposable
         Dictionary<string, byte[]> before = Snapshot(Identity);
         var passwords = new FixedPassword(Password);
 
-        CliRun run = await CliHarness.RunAsync(new Provenance.Cli.Commands.CommandServices { Passwords = passwords }, "identity", "create", "--name", "Mallory", "--identity", Identity);
+        CliRun run = await CliHarness.RunAsync(new Provenance.Cli.Commands.CommandServices { Passwords = passwords, KeyDerivationIterations = Provenance.Identity.ArtistIdentity.MinKeyDerivationIterations }, "identity", "create", "--name", "Mallory", "--identity", Identity);
         Assert.Equal(ExitCodes.AlreadyExists, run.Code);
         AssertOneLine(run.Error, "already exists");
         Assert.Equal(0, passwords.Asked);
