@@ -18,6 +18,9 @@ public sealed class CommandServices
     /// <summary>Where passwords come from (default: PROV_PASSWORD, else a prompt without echo).</summary>
     public IPasswordSource Passwords { get; init; } = new ConsolePasswordSource();
 
+    /// <summary>PBKDF2 iterations for a new identity key; tests lower it to stay fast.</summary>
+    public int KeyDerivationIterations { get; init; } = Identity.ArtistIdentity.KeyDerivationIterations;
+
     /// <summary>How `prov identity enroll` reaches a token. The device client (TokenLocator) plugs in here.</summary>
     public TokenResolver ResolveToken { get; init; } = async (device, cancellationToken) => await Program.OpenTokenAsync(device, cancellationToken).ConfigureAwait(false);
 }

@@ -28,7 +28,7 @@ public sealed class IdentityCreateCommand : Command
             }
 
             string password = services.Passwords.GetPassword("New password for your identity key", confirm: true);
-            ArtistIdentity identity = ArtistIdentity.Create(parseResult.GetRequiredValue(name), parseResult.GetValue(email), parseResult.GetValue(url), password, directory);
+            ArtistIdentity identity = ArtistIdentity.Create(parseResult.GetRequiredValue(name), parseResult.GetValue(email), parseResult.GetValue(url), password, directory, services.KeyDerivationIterations);
             output.WriteLine("Created the identity of " + identity.Name + " in " + identity.Directory + ".");
             output.WriteLine("Root SHA-256 fingerprint: " + CertificateFingerprint.Display(identity.Fingerprint));
             output.WriteLine("Keep the password safe: without it you cannot enroll or revoke tokens. Next: `prov identity enroll`.");

@@ -38,6 +38,9 @@ public sealed class ArtistIdentity
     /// <summary>PBKDF2 iterations protecting the root key (OWASP 2023 guidance for PBKDF2-HMAC-SHA256).</summary>
     public const int KeyDerivationIterations = 600_000;
 
+    /// <summary>The fewest PBKDF2 iterations <see cref="Create"/> accepts.</summary>
+    public const int MinKeyDerivationIterations = 10_000;
+
     /// <summary>How long a root certificate is valid.</summary>
     public static readonly TimeSpan RootValidity = TimeSpan.FromDays(20 * 365);
 
@@ -86,9 +89,10 @@ public sealed class ArtistIdentity
     /// Makes a new P-256 root key and self-signed CA certificate, and writes root.pem and root-key.p8 (encrypted with
     /// <paramref name="password"/>) into <paramref name="directory"/>. Refuses to touch an existing identity.
     /// </summary>
+    /// <param name="keyDerivationIterations">PBKDF2 iterations; keep the default. Lower values (not below <see cref="MinKeyDerivationIterations"/>) exist for fast tests.</param>
     /// <exception cref="IdentityExistsException">The folder already holds an identity or a root key.</exception>
     /// <exception cref="ArgumentException">Name, email, URL or password is unusable.</exception>
-    public static ArtistIdentity Create(string name, string? email, string? url, string password, string directory)
+    public static ArtistIdentity Create(string name, string? email, string? url, string password, string directory, int keyDerivationIterations = KeyDerivationIterations)
     {
         ArgumentNullException.ThrowIfNull(password);
         if (password.Length < MinPasswordLength)
@@ -96,8 +100,9 @@ public sealed class ArtistIdentity
             throw new ArgumentException("The password must have at least " + MinPasswordLength + " characters.", nameof(password));
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(keyDerivationIterations, MinKeyDerivationIterations);
         return CreateCore(name, email, url, directory, isDevelopment: false, key =>
-            key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, KeyDerivationIterations)));
+            key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, keyDerivationIterations)));
     }
 
     /// <summary>Reads the public part of the identity in <paramref name="directory"/>.</summary>

@@ -10,6 +10,7 @@ namespace Provenance.Tests.Identity;
 public sealed class ArtistIdentityTests : IDisposable
 {
     private const string Password = "correct horse battery staple";
+    private const int Fast = ArtistIdentity.MinKeyDerivationIterations;
     private readonly TempFolder temp = new();
 
     public void Dispose() => temp.Dispose();
@@ -18,7 +19,7 @@ public sealed class ArtistIdentityTests : IDisposable
     public void Create_writes_a_self_signed_P256_CA_that_Load_reads_back()
     {
         string folder = temp.Combine("identity");
-        ArtistIdentity created = ArtistIdentity.Create("Ada Lovelace", "ada@example.org", "https://ada.example.org/", Password, folder);
+        ArtistIdentity created = ArtistIdentity.Create("Ada Lovelace", "ada@example.org", "https://ada.example.org/", Password, folder, Fast);
 
         ArtistIdentity loaded = ArtistIdentity.Load(folder);
         Assert.Equal("Ada Lovelace", loaded.Name);
@@ -82,7 +83,7 @@ public sealed class ArtistIdentityTests : IDisposable
     public void A_wrong_password_throws_WrongPasswordException()
     {
         string folder = temp.Combine("identity");
-        ArtistIdentity identity = ArtistIdentity.Create("Ada", null, null, Password, folder);
+        ArtistIdentity identity = ArtistIdentity.Create("Ada", null, null, Password, folder, Fast);
         var error = Assert.Throws<WrongPasswordException>(() => identity.Unlock("not the password"));
         Assert.Contains("Wrong password", error.Message, StringComparison.Ordinal);
     }
@@ -91,11 +92,11 @@ public sealed class ArtistIdentityTests : IDisposable
     public void Create_refuses_to_overwrite_an_existing_identity_and_leaves_it_intact()
     {
         string folder = temp.Combine("identity");
-        ArtistIdentity.Create("Ada", null, null, Password, folder);
+        ArtistIdentity.Create("Ada", null, null, Password, folder, Fast);
         byte[] certificateBefore = File.ReadAllBytes(Path.Combine(folder, ArtistIdentity.RootCertificateFile));
         byte[] keyBefore = File.ReadAllBytes(Path.Combine(folder, ArtistIdentity.RootKeyFile));
 
-        Assert.Throws<IdentityExistsException>(() => ArtistIdentity.Create("Mallory", null, null, "another password", folder));
+        Assert.Throws<IdentityExistsException>(() => ArtistIdentity.Create("Mallory", null, null, "another password", folder, Fast));
 
         Assert.Equal(certificateBefore, File.ReadAllBytes(Path.Combine(folder, ArtistIdentity.RootCertificateFile)));
         Assert.Equal(keyBefore, File.ReadAllBytes(Path.Combine(folder, ArtistIdentity.RootKeyFile)));
@@ -136,8 +137,8 @@ public sealed class ArtistIdentityTests : IDisposable
     {
         string first = temp.Combine("first");
         string second = temp.Combine("second");
-        ArtistIdentity.Create("First", null, null, Password, first);
-        ArtistIdentity other = ArtistIdentity.Create("Second", null, null, Password, second);
+        ArtistIdentity.Create("First", null, null, Password, first, Fast);
+        ArtistIdentity other = ArtistIdentity.Create("Second", null, null, Password, second, Fast);
         File.Copy(Path.Combine(first, ArtistIdentity.RootKeyFile), Path.Combine(second, ArtistIdentity.RootKeyFile), overwrite: true);
 
         Assert.Throws<IdentityDamagedException>(() => other.Unlock(Password));

@@ -44,7 +44,7 @@ public sealed class DevelopmentIdentityTests : IDisposable
     public void A_password_protected_identity_is_never_mistaken_for_the_development_one()
     {
         string folder = temp.Combine("artist");
-        ArtistIdentity.Create("Ada", null, null, "a long password", folder);
+        ArtistIdentity.Create("Ada", null, null, "a long password", folder, ArtistIdentity.MinKeyDerivationIterations);
         Assert.Throws<IdentityExistsException>(() => DevelopmentIdentity.GetOrCreate(folder));
     }
 }

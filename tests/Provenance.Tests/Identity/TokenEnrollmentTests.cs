@@ -16,7 +16,7 @@ public sealed class TokenEnrollmentTests : IDisposable
     {
         // One identity (and one PBKDF2 run) copied into each test's folder keeps the suite fast.
         string folder = Path.Combine(Path.GetTempPath(), "prov-identity-tests", "template-" + Guid.NewGuid().ToString("N"));
-        return (folder, ArtistIdentity.Create("Ada Lovelace", "ada@example.org", null, Password, folder));
+        return (folder, ArtistIdentity.Create("Ada Lovelace", "ada@example.org", null, Password, folder, ArtistIdentity.MinKeyDerivationIterations));
     });
 
     private readonly TempFolder temp = new();
