@@ -124,8 +124,8 @@ internal static class FormatTestSupport
         return null;
     }
 
-    /// <summary>Runs a tool on a temp copy of <paramref name="file"/>; returns exit code and stdout+stderr.</summary>
-    public static (int ExitCode, string Output) RunTool(string tool, string extension, byte[] file, params string[] args)
+    /// <summary>Runs a tool on a temp copy of <paramref name="file"/>; returns exit code, stdout and stderr.</summary>
+    public static (int ExitCode, string Output, string Errors) RunTool(string tool, string extension, byte[] file, params string[] args)
     {
         string path = Path.Combine(Path.GetTempPath(), "prov-fmt-" + Guid.NewGuid().ToString("N") + extension);
         File.WriteAllBytes(path, file);
@@ -138,7 +138,7 @@ internal static class FormatTestSupport
             var stderr = process.StandardError.ReadToEndAsync();
             string stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            return (process.ExitCode, stdout + stderr.Result);
+            return (process.ExitCode, stdout, stderr.Result);
         }
         finally
         {

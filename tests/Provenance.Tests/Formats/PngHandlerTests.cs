@@ -44,8 +44,8 @@ public class PngHandlerTests
 
         if (FindTool("identify") is { } identify)
         {
-            var (exit, output) = RunTool(identify, ".png", file);
-            Assert.True(exit == 0, output);
+            var (exit, output, errors) = RunTool(identify, ".png", file);
+            Assert.True(exit == 0, errors);
             Assert.Contains("16x16", output);
         }
     }

@@ -125,8 +125,8 @@ public class WebpHandlerTests
     private static void AssertImageMagickReads(byte[] file, string size)
     {
         if (FindTool("identify") is not { } identify) return;
-        var (exit, output) = RunTool(identify, ".webp", file);
-        Assert.True(exit == 0, output);
+        var (exit, output, errors) = RunTool(identify, ".webp", file);
+        Assert.True(exit == 0, errors);
         Assert.Contains(size, output);
     }
 }
