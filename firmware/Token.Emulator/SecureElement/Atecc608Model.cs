@@ -50,6 +50,7 @@ public sealed class Atecc608Model : II2cBus
     private bool _corruptNextResponseCrc;
     private bool _ignoreNextWake;
     private int _busyReads;
+    private bool _outputIsCommandResponse;
 
     private Atecc608Model(string? stateFolder, byte[] config, byte[][] slots, byte[] otp, int[] counters)
     {
@@ -127,7 +128,7 @@ public sealed class Atecc608Model : II2cBus
     /// <summary>Error injection: the next wake pulse leaves the chip asleep (as a too-short pulse would).</summary>
     public void IgnoreNextWake() => _ignoreNextWake = true;
 
-    /// <summary>Error injection: the next <paramref name="reads"/> reads are not acknowledged, as while busy.</summary>
+    /// <summary>Error injection: the next <paramref name="reads"/> polls for a command's answer are not acknowledged, as while busy.</summary>
     public void AnswerBusy(int reads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(reads);
@@ -150,6 +151,7 @@ public sealed class Atecc608Model : II2cBus
         _wakeAtMs = _nowMs;
         _readyAtMs = _nowMs;
         _output = (byte[])AteccResponse.WakeResponse.Clone();
+        _outputIsCommandResponse = false;
         _outputPosition = 0;
     }
 
@@ -185,7 +187,7 @@ public sealed class Atecc608Model : II2cBus
         ArgumentNullException.ThrowIfNull(buffer);
         CheckWatchdog();
         if (_power != PowerState.Active) return false;
-        if (_busyReads > 0)
+        if (_busyReads > 0 && _outputIsCommandResponse)
         {
             _busyReads--;
             return false;
@@ -307,6 +309,7 @@ public sealed class Atecc608Model : II2cBus
     private void Answer(byte[] packet, int executionMs)
     {
         _output = packet;
+        _outputIsCommandResponse = true;
         _outputPosition = 0;
         _readyAtMs = _nowMs + executionMs;
     }
