@@ -1,6 +1,5 @@
 using System;
 using System.CommandLine;
-using System.IO;
 using System.Threading.Tasks;
 using Provenance.Cli.Commands;
 using Provenance.Device;
@@ -33,9 +32,10 @@ public static class Program
         catch (Exception ex)
         {
             // Domain errors are caught once, here, and printed as one line (STYLE.md #11).
-            await Console.Error.WriteLineAsync($"prov: {OneLine(ex.Message)}");
+            (int code, string message) = CommandErrors.Map(ex);
+            await Console.Error.WriteLineAsync($"prov: {CommandErrors.OneLine(message)}");
             if (Environment.GetEnvironmentVariable("PROV_DEBUG") == "1") await Console.Error.WriteLineAsync(ex.ToString());
-            return ErrorExitCodes.For(ex);
+            return code;
         }
     }
 
@@ -56,19 +56,4 @@ public static class Program
         await TokenLocator.OpenAsync(device, null, cancellationToken);
 
     private static bool IsHelpRequest(string[] args) => Array.Exists(args, a => a is "-h" or "--help" or "-?");
-
-    internal static string OneLine(string message) =>
-        message.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Trim();
-}
-
-/// <summary>Maps exceptions that reach the edge to exit codes.</summary>
-internal static class ErrorExitCodes
-{
-    public static int For(Exception ex) => ex switch
-    {
-        ArgumentException => ExitCodes.Usage,
-        FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => ExitCodes.Failed,
-        _ when ex.GetType().Namespace == "Provenance.Device" => ExitCodes.DeviceError,
-        _ => ExitCodes.Failed,
-    };
 }

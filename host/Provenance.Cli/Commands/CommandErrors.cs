@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Provenance.Device;
 using Provenance.Identity;
 using Provenance.Trust;
 
@@ -15,32 +16,38 @@ internal static class CommandErrors
     {
         TextWriter output = parseResult.InvocationConfiguration.Output;
         TextWriter error = parseResult.InvocationConfiguration.Error;
-        int code;
-        string message;
         try
         {
             return await body(output, cancellationToken).ConfigureAwait(false);
         }
-        catch (WrongPasswordException e) { (code, message) = (ExitCodes.WrongPassword, e.Message); }
-        catch (IdentityNotFoundException e) { (code, message) = (ExitCodes.NotFound, e.Message); }
-        catch (TrustedRootNotFoundException e) { (code, message) = (ExitCodes.NotFound, e.Message); }
-        catch (IdentityExistsException e) { (code, message) = (ExitCodes.AlreadyExists, e.Message); }
-        catch (FileExistsException e) { (code, message) = (ExitCodes.AlreadyExists, e.Message); }
-        catch (IdentityDamagedException e) { (code, message) = (ExitCodes.DamagedState, e.Message); }
-        catch (TrustStoreCorruptException e) { (code, message) = (ExitCodes.DamagedState, e.Message); }
-        catch (TrustStoreException e) { (code, message) = (ExitCodes.Rejected, e.Message); }
-        catch (EnrollmentException e) { (code, message) = (ExitCodes.DeviceError, e.Message); }
-        catch (TokenUnavailableException e) { (code, message) = (ExitCodes.DeviceError, e.Message); }
-        catch (PasswordUnavailableException e) { (code, message) = (ExitCodes.Usage, e.Message); }
-        catch (ArgumentException e) { (code, message) = (ExitCodes.Usage, FirstSentence(e.Message)); }
-        catch (FileNotFoundException e) { (code, message) = (ExitCodes.NotFound, e.Message); }
-        catch (DirectoryNotFoundException e) { (code, message) = (ExitCodes.NotFound, e.Message); }
-        catch (UnauthorizedAccessException e) { (code, message) = (ExitCodes.Failed, e.Message); }
-        catch (IOException e) { (code, message) = (ExitCodes.Failed, e.Message); }
-
-        await error.WriteLineAsync("prov: " + OneLine(message)).ConfigureAwait(false);
-        return code;
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            (int code, string message) = Map(e);
+            await error.WriteLineAsync("prov: " + OneLine(message)).ConfigureAwait(false);
+            return code;
+        }
     }
+
+    /// <summary>The one mapping from an exception that reached the edge to an exit code and a one-line message.</summary>
+    public static (int Code, string Message) Map(Exception exception) => exception switch
+    {
+        WrongPasswordException e => (ExitCodes.WrongPassword, e.Message),
+        IdentityNotFoundException e => (ExitCodes.NotFound, e.Message),
+        TrustedRootNotFoundException e => (ExitCodes.NotFound, e.Message),
+        IdentityExistsException e => (ExitCodes.AlreadyExists, e.Message),
+        FileExistsException e => (ExitCodes.AlreadyExists, e.Message),
+        IdentityDamagedException e => (ExitCodes.DamagedState, e.Message),
+        TrustStoreCorruptException e => (ExitCodes.DamagedState, e.Message),
+        TrustStoreException e => (ExitCodes.Rejected, e.Message),
+        EnrollmentException e => (ExitCodes.DeviceError, e.Message),
+        TokenUnavailableException e => (ExitCodes.DeviceError, e.Message),
+        TokenErrorException e => (ExitCodes.DeviceError, e.Message),
+        PasswordUnavailableException e => (ExitCodes.Usage, e.Message),
+        ArgumentException e => (ExitCodes.Usage, FirstSentence(e.Message)),
+        FileNotFoundException e => (ExitCodes.NotFound, e.Message),
+        DirectoryNotFoundException e => (ExitCodes.NotFound, e.Message),
+        _ => (ExitCodes.Failed, exception.Message),
+    };
 
     /// <summary>ArgumentException appends " (Parameter 'x')"; the sentence before it is what a person needs.</summary>
     private static string FirstSentence(string message)
@@ -49,5 +56,5 @@ internal static class CommandErrors
         return parameter > 0 ? message[..parameter] : message;
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

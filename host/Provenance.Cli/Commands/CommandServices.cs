@@ -25,12 +25,6 @@ public sealed class CommandServices
     public TokenResolver ResolveToken { get; init; } = async (device, cancellationToken) => await Program.OpenTokenAsync(device, cancellationToken).ConfigureAwait(false);
 }
 
-/// <summary>No token could be opened.</summary>
-public sealed class TokenUnavailableException : IOException
-{
-    public TokenUnavailableException(string message) : base(message) { }
-}
-
 /// <summary>A password could not be obtained (no terminal and no PROV_PASSWORD, or the two entries differ).</summary>
 public sealed class PasswordUnavailableException : Exception
 {

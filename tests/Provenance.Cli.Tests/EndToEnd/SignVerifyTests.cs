@@ -123,8 +123,14 @@ public sealed class SignVerifyTests : IDisposable
     [Fact]
     public async Task UsageErrorExitsTwo()
     {
-        ProvResult result = await _prov.RunAsync("verify", "--no-such-option");
-        Assert.Equal(2, result.ExitCode);
+        ProvResult noPath = await _prov.RunAsync("verify");
+        Assert.Equal(2, noPath.ExitCode);
+        ProvResult noOutput = await _prov.RunAsync("sign", SamplePath("artwork.jpg"));
+        Assert.Equal(2, noOutput.ExitCode);
+        Assert.Contains("--out", noOutput.Stderr);
+        ProvResult badSource = await _prov.RunAsync("sign", SamplePath("artwork.jpg"), "--out", Path.Combine(_work, "x.jpg"), "--source", "photocopier");
+        Assert.Equal(2, badSource.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_work, "x.jpg")));
     }
 
     /// <summary>An offset in the middle of the first scan's entropy-coded data, away from markers and stuffing.</summary>
