@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using Provenance.C2pa;
 using Provenance.Consent;
 using Provenance.Device;
-using Provenance.Signing;
+using Provenance.Artwork;
 
 namespace Provenance.Cli;
 

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Provenance.C2pa;
 using Provenance.Device;
 
-namespace Provenance.Signing;
+namespace Provenance.Artwork;
 
 /// <summary>
 /// The C2PA engine's signer, backed by the token: the to-be-signed bytes go to the token, which hashes and signs

@@ -9,7 +9,7 @@ using Provenance.Device;
 using Provenance.Formats;
 using Provenance.Identity;
 
-namespace Provenance.Signing;
+namespace Provenance.Artwork;
 
 /// <summary>What the artist asks for when signing one file.</summary>
 public sealed record ArtworkSignOptions
