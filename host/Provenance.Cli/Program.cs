@@ -46,6 +46,7 @@ public static class Program
         root.Subcommands.Add(SignCommand.Create(OpenTokenAsync));
         root.Subcommands.Add(VerifyCommand.Create(Verifier.VerifyFile, TrustLoader.Load));
         root.Subcommands.Add(ConsentCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Add(new IdentityCommand());
         root.Add(new TrustCommand());
         return root;
