@@ -53,8 +53,22 @@ public static class Program
     }
 
     /// <summary>Opens the token named by --device: a serial port, tcp://..., 'embedded', or the default.</summary>
-    internal static async Task<IToken> OpenTokenAsync(string? device, System.Threading.CancellationToken cancellationToken) =>
-        await TokenLocator.OpenAsync(device, null, cancellationToken);
+    internal static async Task<IToken> OpenTokenAsync(string? device, System.Threading.CancellationToken cancellationToken)
+    {
+        TokenClient token = await TokenLocator.OpenAsync(device, null, cancellationToken);
+        try
+        {
+            // The embedded software token makes its key on first use; a real token's key is made by 'prov device init'.
+            if (token.GenerateKeyOnFirstUse && !(await token.GetInfoAsync(cancellationToken)).HasKey)
+                await token.GenerateKeyAsync(null, cancellationToken);
+            return token;
+        }
+        catch
+        {
+            await token.DisposeAsync();
+            throw;
+        }
+    }
 
     private static bool IsHelpRequest(string[] args) => Array.Exists(args, a => a is "-h" or "--help" or "-?");
 }

@@ -59,14 +59,7 @@ public static class ArtworkSigner
 
         TokenInfo info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         if (info.Locked) throw new InvalidOperationException($"token {info.Serial} is locked after too many wrong PINs; only 'prov device reset' unlocks it (and destroys its key)");
-        if (!info.HasKey)
-        {
-            // The embedded software token makes its key on first use; a real token's key is made by 'prov device init'.
-            if (token is not TokenClient { GenerateKeyOnFirstUse: true } client)
-                throw new InvalidOperationException($"token {info.Serial} has no signing key yet; run 'prov device init' first");
-            await client.GenerateKeyAsync(presence, cancellationToken).ConfigureAwait(false);
-            info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        }
+        if (!info.HasKey) throw new InvalidOperationException($"token {info.Serial} has no signing key yet; run 'prov device init' first");
 
         var (chain, artist, isDevelopment) = await ResolveChainAsync(token, info, options, presence, cancellationToken).ConfigureAwait(false);
         info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
