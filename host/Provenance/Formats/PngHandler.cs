@@ -17,6 +17,7 @@ public sealed class PngHandler : IAssetHandler
     private const string Format = "png";
     private const int ChunkOverhead = 12;
     private const string XmpKeyword = "XML:com.adobe.xmp";
+    private const int MaxStoreChunks = 16;
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
     private static readonly byte[] CabxType = "caBX"u8.ToArray();
     private static readonly byte[] ItxtType = "iTXt"u8.ToArray();
@@ -248,6 +249,8 @@ public sealed class PngHandler : IAssetHandler
             }
             else if (type == "caBX")
             {
+                if (layout.Stores.Count == MaxStoreChunks)
+                    throw new AssetFormatException(Format, offset, $"more than {MaxStoreChunks} caBX chunks");
                 layout.Stores.Add(chunk);
             }
             else if (type == "iTXt" && layout.Xmp is null && length >= keyword.Length)

@@ -10,7 +10,9 @@ namespace Provenance.Formats;
 /// TIFF and BigTIFF: the manifest store is the value of tag 0xCD41 (type UNDEFINED) in IFD0 (C2PA 2.2 §A.3.4).
 /// Writing follows c2pa-rs tiff_io: the source is copied unchanged, then a new IFD0 (the old entries, which keep
 /// pointing at the old data, plus the XMP and C2PA tags) is appended with the store right after it, and the header is
-/// pointed at it. The data hash leaves out the store and the C2PA entry's count field, as c2pa-rs does.
+/// pointed at it. The data hash leaves out only the store: c2pa-rs also leaves out the C2PA entry's count field
+/// (its store may be rewritten at another size), which makes c2pa-rs itself report
+/// `assertion.dataHash.additionalExclusionsPresent`; our store's size is fixed before hashing, so the count stays hashed.
 /// XMP is tag 700 (type BYTE) in IFD0.
 /// </summary>
 public sealed class TiffHandler : IAssetHandler
@@ -139,7 +141,6 @@ public sealed class TiffHandler : IAssetHandler
 
         var ifd = new byte[ifdSize];
         WriteUnsigned(tiff, ifd.AsSpan(0, countSize), (ulong)entries.Count);
-        long c2paCountField = 0;
         for (int i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
@@ -148,14 +149,12 @@ public sealed class TiffHandler : IAssetHandler
             WriteUnsigned(tiff, slot[2..4], entry.Type);
             WriteUnsigned(tiff, slot.Slice(4, fieldSize), entry.Count);
             entry.Field.CopyTo(slot[(4 + fieldSize)..]);
-            if (entry.Tag == C2paTag) c2paCountField = ifdOffset + countSize + i * entrySize + 4;
         }
         WriteOffset(tiff, ifd.AsSpan(ifd.Length - fieldSize), nextOfNewIfd0);
         destination.Write(ifd);
         AssetIo.WriteZeros(destination, storeLength);
 
-        HashRange[] exclusions = [new HashRange(c2paCountField, fieldSize), new HashRange(storeOffset, storeLength)];
-        return new StorePlacement(storeLength, exclusions, outputStart + storeOffset);
+        return new StorePlacement(storeLength, [new HashRange(storeOffset, storeLength)], outputStart + storeOffset);
     }
 
     /// <inheritdoc/>
@@ -177,9 +176,7 @@ public sealed class TiffHandler : IAssetHandler
         var tiff = Scan(asset);
         if (FindStoreEntry(tiff) is not { } entry) return [];
         var (offset, length) = ValueRange(tiff, entry, "C2PA tag 0xCD41");
-        var count = new HashRange(entry.EntryOffset + 4, tiff.Big ? 8 : 4);
-        var store = new HashRange(offset, length);
-        return count.Start < store.Start ? [count, store] : [store, count];
+        return [new HashRange(offset, length)];
     }
 
     private static long Align(long offset) => (offset + 3) & ~3L;

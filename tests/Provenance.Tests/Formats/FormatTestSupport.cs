@@ -172,3 +172,12 @@ internal static class FormatTestSupport
         return ranges;
     }
 }
+
+/// <summary>A theory that is skipped, with the reason, when a command-line tool is not on PATH.</summary>
+public sealed class RequiresToolTheoryAttribute : TheoryAttribute
+{
+    public RequiresToolTheoryAttribute(string tool)
+    {
+        if (FormatTestSupport.FindTool(tool) is null) Skip = $"{tool} is not installed (CI installs it)";
+    }
+}

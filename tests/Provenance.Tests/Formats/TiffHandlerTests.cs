@@ -32,14 +32,10 @@ public class TiffHandlerTests
         Assert.Equal(store, _tiff.ReadManifestStore(s));
         Assert.Equal(placement.Exclusions, _tiff.GetStoreExclusions(s));
         Assert.Equal("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>", _tiff.ReadXmp(s));
-        // The store ends the file; the second exclusion is it, the first is the C2PA entry's count field.
-        Assert.Equal(2, placement.Exclusions.Count);
-        Assert.Equal(file.Length, placement.Exclusions[1].End);
-        Assert.Equal(big ? 8 : 4, placement.Exclusions[0].Length);
-        ulong count = big
-            ? (little ? BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan((int)placement.Exclusions[0].Start)) : BinaryPrimitives.ReadUInt64BigEndian(file.AsSpan((int)placement.Exclusions[0].Start)))
-            : (little ? BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan((int)placement.Exclusions[0].Start)) : BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan((int)placement.Exclusions[0].Start)));
-        Assert.Equal(2049ul, count);
+        // The store ends the file and is the only exclusion; the C2PA entry's count (hashed) says its length.
+        HashRange exclusion = Assert.Single(placement.Exclusions);
+        Assert.Equal(file.Length, exclusion.End);
+        Assert.Equal(2049, exclusion.Length);
         // The source is copied unchanged apart from the header's IFD0 offset.
         int headerLink = big ? 8 : 4;
         Assert.Equal(source.AsSpan(0, headerLink).ToArray(), file.AsSpan(0, headerLink).ToArray());
@@ -53,7 +49,7 @@ public class TiffHandlerTests
         var (placement, file) = Embed(_tiff, TiffBuilder.Build(true, false, 8, 8), FakeStore(500));
         byte[] baseline = HashOutside(file, placement.Exclusions);
         byte[] storeChanged = (byte[])file.Clone();
-        storeChanged[placement.Exclusions[1].Start + 100] ^= 0xFF;
+        storeChanged[placement.Exclusions[0].Start + 100] ^= 0xFF;
         Assert.Equal(baseline, HashOutside(storeChanged, placement.Exclusions));
         byte[] pixelChanged = (byte[])file.Clone();
         pixelChanged[9] ^= 0x01;
@@ -98,9 +94,10 @@ public class TiffHandlerTests
         byte[] store = _tiff.ReadManifestStore(s)!;
         Assert.Equal("jumb", Encoding.ASCII.GetString(store, 4, 4));
         Assert.Contains("c2pa", Encoding.ASCII.GetString(store, 8, 32));
-        var exclusions = _tiff.GetStoreExclusions(s);
-        Assert.Equal(DataHashExclusions(store), exclusions);
-        Assert.All(exclusions, r => Assert.InRange(r.End, 1, file.Length));
+        // c2pa-rs excluded the store and the C2PA entry's 4-byte count field (206026, 4); the store range is ours.
+        HashRange storeRange = Assert.Single(_tiff.GetStoreExclusions(s));
+        Assert.Equal([new HashRange(storeRange.Start - 12, 4), storeRange], DataHashExclusions(store));
+        Assert.Equal(file.Length, storeRange.End);
     }
 
     [Fact]
@@ -145,10 +142,12 @@ public class TiffHandlerTests
     public void StoreValuePastEndOfFile_NamesTheTag()
     {
         var (placement, file) = Embed(_tiff, TiffBuilder.Build(true, false, 4, 4), FakeStore(100));
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan((int)placement.Exclusions[0].Start), 0x7FFFFFFF);
+        // The C2PA entry is the last entry of the appended IFD0; its count field is 12+4+4 bytes before the store.
+        long countField = placement.Exclusions[0].Start - 12;
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan((int)countField), 0x7FFFFFFF);
         var e = Assert.Throws<AssetFormatException>(() => _tiff.ReadManifestStore(new MemoryStream(file)));
         Assert.Contains("0xCD41", e.Problem);
-        Assert.Equal(placement.Exclusions[0].Start - 4, e.Offset);
+        Assert.Equal(countField - 4, e.Offset);
     }
 
     [Theory]

@@ -89,6 +89,17 @@ public class WebpHandlerTests
     }
 
     [Fact]
+    public void ReembeddingTheC2paRsStore_ReproducesTheC2paRsFileByteForByte()
+    {
+        // Same placement as c2pa-rs: what we write with its store is exactly the file c2pa-rs signed and validates.
+        byte[] signedByC2paRs = File.ReadAllBytes(FixturePath("pd-es256.webp"));
+        byte[] store = _webp.ReadManifestStore(new MemoryStream(signedByC2paRs))!;
+        var (placement, file) = Embed(_webp, signedByC2paRs, store);
+        Assert.Equal(signedByC2paRs, file);
+        Assert.Equal(DataHashExclusions(store), placement.Exclusions);
+    }
+
+    [Fact]
     public void C2paRsSignedFixture_HasAJumbfStore_AndExclusionsMatchItsDataHash()
     {
         byte[] file = File.ReadAllBytes(FixturePath("pd-es256.webp"));
