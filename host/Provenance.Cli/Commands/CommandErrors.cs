@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Provenance.IO;
 using Provenance.Device;
 using Provenance.Identity;
 using Provenance.Trust;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using System.Threading.Tasks;
+using Provenance.IO;
 using Provenance.Identity;
 using Provenance.Trust;
 

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
+using Provenance.IO;
 using Provenance.Identity;
 using Provenance.Trust;
 

@@ -8,6 +8,7 @@ using Provenance.Consent;
 using Provenance.Device;
 using Provenance.Formats;
 using Provenance.Identity;
+using Provenance.IO;
 
 namespace Provenance.Artwork;
 
@@ -50,11 +51,13 @@ public static class ArtworkSigner
     {
         if (!File.Exists(input)) throw new FileNotFoundException($"{input} does not exist", input);
         handlers ??= AssetHandlers.Default;
-        string format;
+        IAssetHandler? handler;
+        string? existingXmp;
         await using (var probe = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
-            format = handlers.ForStream(probe)?.FormatName
-                ?? throw new AssetFormatException("unknown", 0, $"{Path.GetFileName(input)} is not a JPEG, PNG, TIFF or WebP file");
+            handler = handlers.ForStream(probe);
+            probe.Position = 0;
+            existingXmp = handler?.ReadXmp(probe);
         }
 
         TokenInfo info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
@@ -74,11 +77,15 @@ public static class ArtworkSigner
             TokenSerial = info.Serial,
             TokenCounter = counter,
             KeyProtection = info.KeyProtection == KeyProtectionNames.SecureElement ? TokenKeyProtection.SecureElement : TokenKeyProtection.Software,
-            Xmp = ConsentXmpFor(options, artist, input),
+            // IPTC consent in the file's own XMP, written before hashing so the signature covers it.
+            Xmp = handler is null ? null : ConsentXmp.Build(options.Consent, existingXmp, artist, options.Title),
             TimeStampAuthority = options.TimeStampAuthority,
         };
         var signer = new TokenClaimSigner(token, chain, counter, presence);
-        SignResult manifest = await new ManifestSigner().SignFileAsync(input, output, request, signer, handlers, cancellationToken).ConfigureAwait(false);
+        SignResult manifest = handler is null
+            ? await SignWithSidecarAsync(input, output, request, signer, cancellationToken).ConfigureAwait(false)
+            : await new ManifestSigner().SignFileAsync(input, output, request, signer, handlers, cancellationToken).ConfigureAwait(false);
+        string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
             isDevelopment, signer.LastSignature!.LogEntryHash, manifest);
     }
@@ -127,12 +134,32 @@ public static class ArtworkSigner
             && q.Y.AsSpan().SequenceEqual(uncompressedPoint.AsSpan(33, 32));
     }
 
-    /// <summary>The IPTC XMP consent packet, merged into the file's existing XMP (written before hashing, so it is signed).</summary>
-    private static string? ConsentXmpFor(ArtworkSignOptions options, string? artist, string input)
+    /// <summary>
+    /// A format we cannot embed in: the asset is copied unchanged (unless signing in place) and the manifest goes to
+    /// `NAME.c2pa` beside the output, its hard binding covering the whole asset.
+    /// </summary>
+    private static async Task<SignResult> SignWithSidecarAsync(string input, string output, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken)
     {
-        _ = options;
-        _ = artist;
-        _ = input;
-        return null;
+        bool inPlace = Path.GetFullPath(input) == Path.GetFullPath(output);
+        string copy = AtomicFile.TempPathFor(output);
+        try
+        {
+            using var store = new MemoryStream();
+            var sidecar = SidecarHandler.ForStoreStream(store, SidecarHandler.MediaTypeFor(input), SidecarHandler.ReadSidecar(input));
+            SignResult result;
+            await using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            await using (var destination = new FileStream(copy, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            {
+                result = await new ManifestSigner().SignAsync(source, destination, sidecar, request, signer, cancellationToken).ConfigureAwait(false);
+                destination.Flush(flushToDisk: true);
+            }
+            if (!inPlace) File.Move(copy, output, overwrite: true);
+            SidecarHandler.WriteSidecar(output, store.ToArray());
+            return result;
+        }
+        finally
+        {
+            if (File.Exists(copy)) File.Delete(copy);
+        }
     }
 }

@@ -47,7 +47,7 @@ public static class ConsentStore
             if (claims.ConstraintInfo(use) is { } info) entry["constraint_info"] = info;
             root[ConsentClaims.EntryName(use)] = entry;
         }
-        AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Parses `allowed`, `notAllowed` or `constrained` (case-insensitive, `not-allowed` accepted).</summary>

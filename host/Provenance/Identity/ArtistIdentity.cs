@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Provenance.IO;
 using Provenance.Trust;
 
 namespace Provenance.Identity;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Provenance.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -20,6 +20,30 @@ public static class Verifier
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            if (File.Exists(SidecarHandler.SidecarPath(path)) && !HasEmbeddedStore(stream, handlers))
+            {
+                // C2PA external manifest: NAME.c2pa beside the asset, its hard binding over the whole asset.
+                byte[]? sidecarStore;
+                try
+                {
+                    sidecarStore = SidecarHandler.ReadSidecar(path);
+                }
+                catch (AssetFormatException e)
+                {
+                    return new FileVerification
+                    {
+                        File = path, Format = "sidecar", Verdict = Verdict.Invalid, Codes = [ValidationCodes.ClaimMalformed],
+                        Reason = $"The sidecar {Path.GetFileName(SidecarHandler.SidecarPath(path))} is malformed: {e.Problem} at byte {e.Offset}.",
+                    };
+                }
+                if (sidecarStore is not null)
+                {
+                    stream.Position = 0;
+                    var sidecar = new AssetHandlers().Add(SidecarHandler.ForValidation(sidecarStore, SidecarHandler.MediaTypeFor(path)));
+                    return VerifyStream(stream, path, trust, sidecar, sniff: false);
+                }
+            }
+            stream.Position = 0;
             return VerifyStream(stream, path, trust, handlers);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -32,9 +56,27 @@ public static class Verifier
     /// Verifies an asset stream (seekable). This is the one place where exceptions become verdicts:
     /// a malformed asset is `error`, malformed credentials are `invalid` with a code.
     /// </summary>
-    public static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers)
+    public static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers) =>
+        VerifyStream(asset, name, trust, handlers, sniff: true);
+
+    private static bool HasEmbeddedStore(Stream asset, AssetHandlers handlers)
     {
         IAssetHandler? handler = handlers.ForStream(asset);
+        if (handler is null) return false;
+        try
+        {
+            asset.Position = 0;
+            return handler.ReadManifestStore(asset) is not null;
+        }
+        catch (AssetFormatException)
+        {
+            return true; // let the embedded path report the damaged file
+        }
+    }
+
+    private static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers, bool sniff)
+    {
+        IAssetHandler? handler = sniff ? handlers.ForStream(asset) : handlers.All[0];
         if (handler == null) return ErrorResult(name, null, "The file is not a supported image (JPEG, PNG, TIFF or WebP).");
         byte[]? storeBytes;
         try
