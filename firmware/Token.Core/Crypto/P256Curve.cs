@@ -10,6 +10,8 @@ namespace ProvenanceDevice.Token.Crypto
         private const int Limbs = UInt256.Limbs;
         private const int WindowBits = 4;
         private const int TableSize = 1 << WindowBits;
+        private const int CombTeeth = 4;
+        private const int CombSpacing = 256 / CombTeeth;
 
         // Curve constants as little-endian 32-bit limbs (FIPS 186-4 §D.1.2.3).
         private static readonly uint[] OrderN = { 0xFC632551, 0xF3B9CAC2, 0xA7179E84, 0xBCE6FAAD, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF };
@@ -18,8 +20,6 @@ namespace ProvenanceDevice.Token.Crypto
         private static readonly uint[] BaseY = { 0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2 };
 
         private static readonly MontgomeryField SharedFieldN;
-        private const int CombTeeth = 4;
-        private const int CombSpacing = 256 / CombTeeth;
 
         // Lim-Lee comb for the base point: entry d (1..15) is the affine point sum over set bits t of d of 2^(64 t) G.
         private static readonly uint[][] CombX = new uint[TableSize][];
