@@ -15,8 +15,7 @@ public static class EmulatedToken
     public const string EmulatorBoard = "emulator";
 
     /// <summary>Version of the token core this emulator runs (the firmware version a board with the same core reports).</summary>
-    public static string FirmwareVersion { get; } =
-        (typeof(TokenCore).Assembly.GetName().Version ?? new Version(0, 0, 0)).ToString(3) + "-emulator";
+    public static string CoreVersion { get; } = (typeof(TokenCore).Assembly.GetName().Version ?? new Version(0, 0, 0)).ToString(3);
 
     /// <summary>
     /// Builds the token's hardware for <paramref name="stateFolder"/>: the key and records live in
@@ -39,7 +38,7 @@ public static class EmulatedToken
             Key = new SoftwareKey(storage, entropy),
             Board = board,
             Serial = EmulatorSerial.LoadOrCreate(stateFolder, serialPrefix),
-            FirmwareVersion = FirmwareVersion,
+            FirmwareVersion = CoreVersion + "-" + board,
         };
     }
 }

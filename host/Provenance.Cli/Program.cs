@@ -49,6 +49,8 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Add(new IdentityCommand());
         root.Add(new TrustCommand());
+        root.Add(new DeviceCommand());
+        root.Add(new EmulatorCommand());
         return root;
     }
 

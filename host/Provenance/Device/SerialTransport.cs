@@ -20,6 +20,10 @@ public sealed class SerialTransport : ITokenTransport
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(portName);
         Endpoint = portName;
+        if (!OperatingSystem.IsWindows() && !File.Exists(portName))
+        {
+            throw new TokenUnavailableException("no token at " + portName + ": no such device (unplugged, or the emulator stopped?)");
+        }
         _port = new SerialPort(portName, BaudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,

@@ -80,7 +80,7 @@ public sealed class TokenClient : IToken
     public string? SoftwareTokenNotice => !IsSoftwareToken
         ? null
         : IsEmbedded
-            ? "using the " + Endpoint + "; signatures are not hardware-protected"
+            ? "using the " + Endpoint
             : "the token on " + Endpoint + " uses a software key (development mode, not hardware-protected)";
 
     /// <inheritdoc/>

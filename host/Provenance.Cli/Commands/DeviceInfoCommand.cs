@@ -1,0 +1,48 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Text.Json.Nodes;
+using Provenance.Device;
+
+namespace Provenance.Cli.Commands;
+
+/// <summary>`prov device info [--device DEV] [--json]`: the token's INFO and public key.</summary>
+public sealed class DeviceInfoCommand : Command
+{
+    /// <summary>Builds the verb.</summary>
+    public DeviceInfoCommand()
+        : base("info", "Show the token's serial, firmware, key, counter and PIN state.")
+    {
+        var json = DeviceCommand.JsonOption();
+        var device = DeviceSession.CreateDeviceOption();
+        Add(device);
+        Add(json);
+        SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(device), parse.InvocationConfiguration.Error, cancellationToken);
+            TokenStatus status = await session.Token.GetStatusAsync(cancellationToken);
+            byte[]? publicKey = status.HasKey && !status.Locked ? await session.Token.GetPublicKeyAsync(cancellationToken) : null;
+            if (parse.GetValue(json))
+            {
+                JsonObject info = DeviceCommand.StatusJson(session.Token.Endpoint, status, withVersion: true);
+                info["publicKey"] = publicKey is null ? null : Convert.ToHexStringLower(publicKey);
+                await output.WriteLineAsync(info.ToJsonString(DeviceCommand.Indented));
+                return ExitCodes.Success;
+            }
+            await output.WriteLineAsync("token       " + session.Token.Endpoint);
+            await output.WriteLineAsync("serial      " + status.Serial);
+            await output.WriteLineAsync("board       " + status.Board);
+            await output.WriteLineAsync("firmware    " + status.FirmwareVersion + " (protocol " + DeviceCommand.Number(status.ProtocolVersion) + ")");
+            await output.WriteLineAsync("key         " + (status.HasKey ? "P-256, " + DeviceCommand.ProtectionWords(status.KeyProtection) : "none (run: prov device init)"));
+            if (publicKey is not null) await output.WriteLineAsync("public key  " + Convert.ToHexStringLower(publicKey));
+            await output.WriteLineAsync("counter     " + DeviceCommand.Number(status.Counter));
+            await output.WriteLineAsync("log         " + DeviceCommand.Number(status.LogCount) + " entries");
+            await output.WriteLineAsync("PIN         " + (status.Locked
+                ? "LOCKED after too many wrong PINs (only 'prov device reset' helps)"
+                : status.PinSet ? "set, " + DeviceCommand.Number(status.PinTriesLeft) + " tries left" : "not set"));
+            if (status.SessionOpen) await output.WriteLineAsync("session     open (signatures need no press for now)");
+            return ExitCodes.Success;
+        });
+    }
+}

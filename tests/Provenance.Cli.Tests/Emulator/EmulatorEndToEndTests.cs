@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Provenance.Device;
+
+namespace Provenance.Cli.Tests.Emulator;
+
+/// <summary>
+/// `prov emulator` and `prov device ...` as separate processes, the way a developer without a board uses them:
+/// over TCP and over a pseudo-terminal opened like a USB serial port.
+/// </summary>
+public sealed class EmulatorEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "prov-emu-test-" + Guid.NewGuid().ToString("N"));
+    private readonly List<ChildProcess> _children = [];
+
+    public EmulatorEndToEndTests()
+    {
+        Directory.CreateDirectory(_home);
+    }
+
+    public void Dispose()
+    {
+        foreach (ChildProcess child in _children) child.Dispose();
+        try { Directory.Delete(_home, recursive: true); } catch (IOException) { }
+    }
+
+    public static TheoryData<string> Transports()
+    {
+        var data = new TheoryData<string> { "tcp" };
+        if (OperatingSystem.IsLinux()) data.Add("pty");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task InitInfoAndLogAgainstTheEmulatorInAnotherProcess(string transport)
+    {
+        string device = await StartEmulatorAsync(transport, autoPress: true);
+
+        var init = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        Assert.Contains("software key", init.Stderr, StringComparison.Ordinal);
+
+        var again = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
+        Assert.Equal(ExitCodes.Failed, again.ExitCode);
+        Assert.Contains("already has a signing key", again.Stderr, StringComparison.Ordinal);
+
+        JsonElement before = await InfoAsync(device);
+        Assert.Equal("version", before.EnumerateObject().First().Name);
+        Assert.StartsWith("EMU-", before.GetProperty("serial").GetString(), StringComparison.Ordinal);
+        Assert.Equal("software", before.GetProperty("keyProtection").GetString());
+        Assert.Equal(1, before.GetProperty("protocolVersion").GetInt32());
+        Assert.False(string.IsNullOrEmpty(before.GetProperty("firmwareVersion").GetString()));
+        Assert.True(before.GetProperty("hasKey").GetBoolean());
+        long counterBefore = before.GetProperty("counter").GetInt64();
+
+        // Two signatures through the host library (prov sign belongs to another part).
+        byte[] first = RandomNumberGenerator.GetBytes(700);
+        byte[] second = RandomNumberGenerator.GetBytes(50);
+        await using (TokenClient token = await TokenLocator.OpenAsync(device))
+        {
+            await token.SignAsync(first, null);
+            await token.SignAsync(second, null);
+        }
+
+        JsonElement after = await InfoAsync(device);
+        Assert.Equal(counterBefore + 2, after.GetProperty("counter").GetInt64());
+        Assert.Equal(before.GetProperty("publicKey").GetString(), after.GetProperty("publicKey").GetString());
+
+        var log = await ChildProcess.RunProvAsync(_home, "device", "log", "--device", device, "--json");
+        Assert.True(log.ExitCode == 0, log.Stderr);
+        Assert.Contains("log chain intact", log.Stderr, StringComparison.Ordinal);
+        JsonElement[] entries = JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().ToArray();
+        Assert.Equal(2, entries.Length);
+        Assert.Equal(counterBefore + 1, entries[0].GetProperty("counter").GetInt64());
+        Assert.Equal(counterBefore + 2, entries[1].GetProperty("counter").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(first)), entries[0].GetProperty("digest").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(second)), entries[1].GetProperty("digest").GetString());
+        Assert.Equal(new string('0', 64), entries[0].GetProperty("previous").GetString());
+        Assert.Equal(entries[0].GetProperty("hash").GetString(), entries[1].GetProperty("previous").GetString());
+        foreach (JsonElement entry in entries) Assert.Equal(EntryHash(entry), entry.GetProperty("hash").GetString());
+        Assert.True(DateTimeOffset.TryParse(entries[1].GetProperty("time").GetString(), out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task KillingTheEmulatorMidCommandGivesOneLineAndADeviceErrorExit(string transport)
+    {
+        ChildProcess emulator = null!;
+        string device = await StartEmulatorAsync(transport, autoPress: false, started: e => emulator = e);
+
+        // init waits for the button, which nobody presses; then the token disappears.
+        using ChildProcess init = ChildProcess.StartProv(_home, "device", "init", "--device", device);
+        init.CloseInput();
+        await init.WaitForLineAsync(l => l == "press the button on the token", Generous, "the press prompt");
+        emulator.Kill();
+
+        int exit = await init.WaitForExitAsync(Generous);
+
+        Assert.Equal(ExitCodes.DeviceError, exit);
+        string[] errors = init.Stderr.Split('\n').Where(l => l.StartsWith("prov: ", StringComparison.Ordinal)).ToArray();
+        string error = Assert.Single(errors);
+        Assert.Contains(device, error, StringComparison.Ordinal);
+
+        var info = await ChildProcess.RunProvAsync(_home, "device", "info", "--device", device);
+        Assert.Equal(ExitCodes.DeviceError, info.ExitCode);
+        Assert.Single(info.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(device, info.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnterOnTheEmulatorConsolePressesItsButton()
+    {
+        ChildProcess emulator = null!;
+        string device = await StartEmulatorAsync("tcp", autoPress: false, started: e => emulator = e);
+
+        using ChildProcess init = ChildProcess.StartProv(_home, "device", "init", "--device", device, "--json");
+        init.CloseInput();
+        await init.WaitForLineAsync(l => l == "press the button on the token", Generous, "the press prompt");
+        emulator.WriteLine("");
+
+        int exit = await init.WaitForExitAsync(Generous);
+
+        Assert.True(exit == 0, init.Stderr);
+        JsonElement result = JsonDocument.Parse(init.Stdout).RootElement;
+        Assert.True(result.GetProperty("hasKey").GetBoolean());
+        Assert.Equal(130, result.GetProperty("publicKey").GetString()!.Length);
+    }
+
+    private async Task<string> StartEmulatorAsync(string transport, bool autoPress, Action<ChildProcess>? started = null)
+    {
+        var args = new List<string> { "emulator", "--state", Path.Combine(_home, "emulator-" + transport) };
+        if (transport == "tcp") args.AddRange(["--tcp", "0"]);
+        else args.Add("--pty");
+        if (autoPress) args.Add("--auto-press");
+        ChildProcess emulator = ChildProcess.StartProv(_home, [.. args]);
+        _children.Add(emulator);
+        started?.Invoke(emulator);
+        await emulator.WaitForLineAsync(l => l == "software token emulator (development mode)", Generous, "its banner");
+        string line = await emulator.WaitForLineAsync(l => l.StartsWith(transport + " ", StringComparison.Ordinal), Generous, "its " + transport + " endpoint");
+        return line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+    }
+
+    private async Task<JsonElement> InfoAsync(string device)
+    {
+        var info = await ChildProcess.RunProvAsync(_home, "device", "info", "--device", device, "--json");
+        Assert.True(info.ExitCode == 0, info.Stderr);
+        return JsonDocument.Parse(info.Stdout).RootElement;
+    }
+
+    /// <summary>SHA-256(counter ‖ time ‖ digest ‖ previous), recomputed from the JSON alone.</summary>
+    private static string EntryHash(JsonElement entry)
+    {
+        var input = new byte[80];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(input.AsSpan(0), entry.GetProperty("counter").GetInt64());
+        long time = DateTimeOffset.Parse(entry.GetProperty("time").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(input.AsSpan(8), time);
+        Convert.FromHexString(entry.GetProperty("digest").GetString()!).CopyTo(input, 16);
+        Convert.FromHexString(entry.GetProperty("previous").GetString()!).CopyTo(input, 48);
+        return Convert.ToHexStringLower(SHA256.HashData(input));
+    }
+}
