@@ -62,6 +62,31 @@ public class C2paRsInteropTests(ITestOutputHelper output)
         Assert.Contains("assertion.dataHash.mismatch", result.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
     }
 
+    [Fact]
+    public async Task C2paRsAcceptsOurTimeStampedSignature()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var pki = new TestPki();
+        using var tsa = new LocalTimeStampAuthority(pki);
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer(), Signing.Request(tsa: tsa.Url));
+        string path = folder.File("stamped.jpg");
+        string rootPath = folder.File("root.pem");
+        File.WriteAllBytes(path, signed);
+        File.WriteAllText(rootPath, pki.Root.ExportCertificatePem());
+
+        JsonElement result = RunReader(interop, path, rootPath);
+        Assert.True(result.GetProperty("state").GetString() == "Trusted", result.ToString());
+        string[] success = result.GetProperty("validation").GetProperty("activeManifest").GetProperty("success")
+            .EnumerateArray().Select(s => s.GetProperty("code").GetString()!).ToArray();
+        Assert.Contains("timeStamp.validated", success);
+    }
+
     private JsonElement RunReader(string interop, string file, string? root)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = interop, RedirectStandardOutput = true, RedirectStandardError = true };
