@@ -87,6 +87,33 @@ public class C2paRsInteropTests(ITestOutputHelper output)
         Assert.Contains("timeStamp.validated", success);
     }
 
+    [Fact]
+    public async Task C2paRsAcceptsOurParentIngredientWhenResigning()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var first = new TestPki("First Artist");
+        using var second = new TestPki("Second Artist");
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] once, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), first.Signer());
+        (byte[] twice, _) = await Signing.SignJpegAsync(once, second.Signer());
+        string path = folder.File("resigned.jpg");
+        string rootPath = folder.File("root.pem");
+        File.WriteAllBytes(path, twice);
+        // c2pa-rs calls the whole store trusted only when the parent's signer is trusted too.
+        File.WriteAllText(rootPath, second.Root.ExportCertificatePem() + "\n" + first.Root.ExportCertificatePem());
+
+        JsonElement result = RunReader(interop, path, rootPath);
+        Assert.True(result.GetProperty("state").GetString() == "Trusted", result.ToString());
+        string[] deltas = result.GetProperty("validation").GetProperty("ingredientDeltas")[0].GetProperty("validationDeltas").GetProperty("success")
+            .EnumerateArray().Select(s => s.GetProperty("code").GetString()!).ToArray();
+        Assert.Contains("ingredient.manifest.validated", deltas);
+    }
+
     private JsonElement RunReader(string interop, string file, string? root)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = interop, RedirectStandardOutput = true, RedirectStandardError = true };
