@@ -11,10 +11,10 @@ using Xunit.Abstractions;
 namespace Provenance.Tests.Interop;
 
 /// <summary>
-/// Files we sign are read by c2pa-rs (its WebAssembly build, @contentauth/c2pa-wasm, run by node from tests/interop).
+/// Files we sign are read by c2pa-rs (its WebAssembly build, @contentauth/c2pa-wasm) and by c2pa-ts, run by node from tests/interop.
 /// Needs `npm ci` in tests/interop; without node_modules the tests say so and pass as skipped-by-message.
 /// </summary>
-public class C2paRsInteropTests(ITestOutputHelper output)
+public class InteropTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task C2paRsSaysOurJpegIsValidAndTrustedWithOurRoot()
@@ -114,23 +114,39 @@ public class C2paRsInteropTests(ITestOutputHelper output)
         Assert.Contains("ingredient.manifest.validated", deltas);
     }
 
-    private JsonElement RunReader(string interop, string file, string? root)
+    [Fact]
+    public async Task C2paTsSaysOurJpegIsValid()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var pki = new TestPki();
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        string path = folder.File("signed.jpg");
+        File.WriteAllBytes(path, signed);
+
+        JsonElement result = RunNode(interop, "c2pa-ts-read.mjs", [path]);
+        Assert.True(result.GetProperty("state").GetString() == "Valid", result.ToString());
+    }
+
+    private JsonElement RunReader(string interop, string file, string? root) =>
+        RunNode(interop, "c2pa-read.mjs", root == null ? [file, "--verbose"] : [file, "--verbose", "--trust", root]);
+
+    private JsonElement RunNode(string interop, string script, string[] arguments)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = interop, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(interop, "c2pa-read.mjs"));
-        start.ArgumentList.Add(file);
-        start.ArgumentList.Add("--verbose");
-        if (root != null)
-        {
-            start.ArgumentList.Add("--trust");
-            start.ArgumentList.Add(root);
-        }
+        start.ArgumentList.Add(Path.Combine(interop, script));
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         string stdout = process.StandardOutput.ReadToEnd();
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         output.WriteLine(stdout);
-        Assert.True(process.ExitCode == 0, "c2pa-read.mjs failed: " + stderr);
+        Assert.True(process.ExitCode == 0, script + " failed: " + stderr);
         return JsonDocument.Parse(stdout).RootElement.Clone();
     }
 
