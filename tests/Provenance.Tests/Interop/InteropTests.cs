@@ -29,7 +29,10 @@ public class InteropTests(ITestOutputHelper output)
         using TempFolder folder = TestAssets.NewFolder();
         string signedPath = folder.File("signed.jpg");
         string rootPath = folder.File("root.pem");
-        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        const string xmp = "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"
+            + "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:plus=\"http://ns.useplus.org/ldf/xmp/1.0/\""
+            + " plus:DataMining=\"http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED\"/></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer(), Signing.Request(xmp: xmp));
         File.WriteAllBytes(signedPath, signed);
         File.WriteAllText(rootPath, pki.Root.ExportCertificatePem());
 
