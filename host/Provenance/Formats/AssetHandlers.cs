@@ -13,7 +13,7 @@ public sealed class AssetHandlers
     private readonly List<IAssetHandler> _handlers = [];
 
     /// <summary>The handlers this library ships (embedded formats; the sidecar handler is chosen explicitly, not sniffed).</summary>
-    public static AssetHandlers Default { get; } = new AssetHandlers().Add(new JpegHandler());
+    public static AssetHandlers Default { get; } = new AssetHandlers().Add(new JpegHandler()).Add(new PngHandler()).Add(new TiffHandler()).Add(new WebpHandler());
 
     public IReadOnlyList<IAssetHandler> All => _handlers;
 
