@@ -209,7 +209,7 @@ public static class ConsentXmp
         XDocument document;
         try
         {
-            using (var depthCheck = XmlReader.Create(new StringReader(packet.TrimStart('\uFEFF', ' ', '\t', '\r', '\n')), settings))
+            using (var depthCheck = XmlReader.Create(new StringReader(packet.Trim('\uFEFF', ' ', '\t', '\r', '\n', '\0')), settings))
             {
                 while (depthCheck.Read())
                 {
@@ -217,7 +217,7 @@ public static class ConsentXmp
                         throw new AssetFormatException("xmp", 0, $"XMP nests deeper than {MaxDepth} levels at line {((IXmlLineInfo)depthCheck).LineNumber}");
                 }
             }
-            using var reader = XmlReader.Create(new StringReader(packet.TrimStart('\uFEFF', ' ', '\t', '\r', '\n')), settings);
+            using var reader = XmlReader.Create(new StringReader(packet.Trim('\uFEFF', ' ', '\t', '\r', '\n', '\0')), settings);
             document = XDocument.Load(reader);
         }
         catch (XmlException e)

@@ -10,6 +10,9 @@ internal static class AssetIo
 {
     private const int CopyBufferSize = 81920;
 
+    /// <summary>Largest manifest store a handler reads into memory (C2PA stores with thumbnails run to a few MB).</summary>
+    public const int MaxStoreBytes = 256 * 1024 * 1024;
+
     /// <summary>Largest XMP packet a handler reads into memory.</summary>
     public const int MaxXmpBytes = 16 * 1024 * 1024;
 
@@ -116,4 +119,14 @@ internal static class Crc32
     }
 
     public static uint Compute(ReadOnlySpan<byte> data) => Update(0, data);
+}
+
+internal static class StoreLimits
+{
+    /// <summary>Throws when an embedded store is larger than <see cref="AssetIo.MaxStoreBytes"/>.</summary>
+    public static void Check(string format, long offset, long length, string what)
+    {
+        if (length > AssetIo.MaxStoreBytes)
+            throw new AssetFormatException(format, offset, $"{what} of {length} bytes is larger than the {AssetIo.MaxStoreBytes}-byte limit");
+    }
 }

@@ -40,6 +40,7 @@ public sealed class PngHandler : IAssetHandler
         if (layout.Stores.Count > 1)
             throw new AssetFormatException(Format, layout.Stores[1].Offset, "second caBX chunk: a PNG may hold only one manifest store");
         var chunk = layout.Stores[0];
+        StoreLimits.Check(Format, chunk.Offset, chunk.Length, "caBX chunk");
         byte[] data = AssetIo.ReadBytesAt(asset, chunk.DataOffset, chunk.Length, Format, "caBX chunk data");
         CheckCrc(asset, chunk, data);
         return data;

@@ -22,7 +22,7 @@ public sealed class SidecarHandler : IAssetHandler
     public const string Extension = ".c2pa";
 
     /// <summary>Largest sidecar store read into memory.</summary>
-    public const int MaxStoreBytes = 256 * 1024 * 1024;
+    public const int MaxStoreBytes = AssetIo.MaxStoreBytes;
 
     private const string Format = "c2pa";
     private readonly Stream? _storeStream;

@@ -49,6 +49,7 @@ public sealed class TiffHandler : IAssetHandler
         var tiff = Scan(asset);
         if (FindStoreEntry(tiff) is not { } entry) return null;
         var (offset, length) = ValueRange(tiff, entry, "C2PA tag 0xCD41");
+        StoreLimits.Check(Format, entry.EntryOffset, length, "C2PA tag 0xCD41 value");
         return AssetIo.ReadBytesAt(asset, offset, length, Format, "C2PA tag 0xCD41 value");
     }
 

@@ -136,6 +136,26 @@ internal static class CertificateChecks
         return false;
     }
 
+    /// <summary>RSA-PSS with MGF1 of the same hash; the salt is the hash length (RFC 8230) or, failing that, the largest possible.</summary>
+    private static bool VerifyPss(X509Certificate2 leaf, byte[] toBeSigned, byte[] signature, HashAlgorithmName hash)
+    {
+        Org.BouncyCastle.Crypto.IDigest Digest() => hash == HashAlgorithmName.SHA256 ? new Org.BouncyCastle.Crypto.Digests.Sha256Digest()
+            : hash == HashAlgorithmName.SHA384 ? new Org.BouncyCastle.Crypto.Digests.Sha384Digest() : new Org.BouncyCastle.Crypto.Digests.Sha512Digest();
+        X509Certificate bc = new X509CertificateParser().ReadCertificate(leaf.RawData);
+        if (bc.GetPublicKey() is not Org.BouncyCastle.Crypto.Parameters.RsaKeyParameters key) return false;
+        int hashLength = Digest().GetDigestSize();
+        int maximumSalt = (key.Modulus.BitLength - 1 + 7) / 8 - hashLength - 2;
+        foreach (int salt in new[] { hashLength, maximumSalt })
+        {
+            if (salt < 0) continue;
+            var verifier = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaEngine(), Digest(), salt);
+            verifier.Init(false, key);
+            verifier.BlockUpdate(toBeSigned, 0, toBeSigned.Length);
+            if (verifier.VerifySignature(signature)) return true;
+        }
+        return false;
+    }
+
     /// <summary>Verifies a COSE signature over <paramref name="toBeSigned"/> with the leaf's key.</summary>
     public static bool VerifySignature(long alg, X509Certificate2 leaf, byte[] toBeSigned, byte[] signature)
     {
@@ -154,10 +174,9 @@ internal static class CertificateChecks
             case CoseAlgorithms.PS384:
             case CoseAlgorithms.PS512:
                 {
-                    using RSA? key = leaf.GetRSAPublicKey();
-                    if (key == null) return false;
+                    // BouncyCastle, because .NET cannot load RSASSA-PSS (1.2.840.113549.1.1.10) subject keys, which C2PA signers use.
                     HashAlgorithmName hash = alg == CoseAlgorithms.PS256 ? HashAlgorithmName.SHA256 : alg == CoseAlgorithms.PS384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA512;
-                    return key.VerifyData(toBeSigned, signature, hash, RSASignaturePadding.Pss);
+                    return VerifyPss(leaf, toBeSigned, signature, hash);
                 }
             case CoseAlgorithms.EdDSA:
                 {

@@ -93,8 +93,6 @@ public static class ManifestValidator
         report.Signer = leaf;
         byte[] claimBytes = active.ClaimBytes!;
 
-        if (cose.TimeStampToken != null) ValidateTimeStamp(cose, claimBytes, trust, report);
-
         byte[] toBeSigned = ClaimSignature.SigStructure("Signature1", cose.ProtectedHeaderBytes, claimBytes);
         bool signatureGood;
         try
@@ -117,6 +115,9 @@ public static class ManifestValidator
             return;
         }
         report.Codes.Add(ValidationCodes.ClaimSignatureValidated);
+
+        // The time stamp is judged only over a signature that verifies (as c2pa-rs does); it sets the validity time.
+        if (cose.TimeStampToken != null) ValidateTimeStamp(cose, claimBytes, trust, report);
 
         string? problem = CertificateChecks.ProfileProblem(leaf);
         if (problem != null)

@@ -205,6 +205,44 @@ public class ManifestSignerTests
         Assert.Equal(1, signer.Calls);
     }
 
+    [Fact]
+    public async Task AFailedSignatureLeavesNoOutputAndNoTemporaryFile()
+    {
+        using TempFolder folder = TestAssets.NewFolder();
+        string input = folder.File("scan.jpg");
+        File.WriteAllBytes(input, TestAssets.SmallJpeg());
+        using var pki = new TestPki();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new ManifestSigner().SignFileAsync(input, folder.File("out.jpg"), Signing.Request(), new RefusingSigner(pki.Signer())));
+
+        Assert.Equal(["scan.jpg"], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task ABrokenStoreIsInvalidAndSaysWhere()
+    {
+        using var pki = new TestPki();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        // Make the claim box's length run past its manifest.
+        int label = IndexOf(signed, "c2pa.claim.v2"u8.ToArray(), 0);
+        int claimBox = signed.AsSpan(0, label).LastIndexOf("jumb"u8) - 4;
+        signed[claimBox] = 0x7F;
+
+        FileVerification report = Signing.Verify(signed);
+        Assert.Equal(Verdict.Invalid, report.Verdict);
+        Assert.Contains(ValidationCodes.ClaimMalformed, report.Codes);
+        Assert.Contains("urn:c2pa:", report.Reason);
+    }
+
+    private sealed class RefusingSigner(IClaimSigner inner) : IClaimSigner
+    {
+        public System.Security.Cryptography.X509Certificates.X509Certificate2Collection Chain => inner.Chain;
+
+        public Task<byte[]> SignAsync(byte[] toBeSigned, System.Threading.CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the artist did not press the button");
+    }
+
     internal static int IndexOfStartOfScan(byte[] jpeg)
     {
         for (int i = 2; i + 3 < jpeg.Length;)

@@ -129,4 +129,29 @@ public class ConsentXmpTests
         Assert.True(exit == 0, errors);
         Assert.Equal([PlusDataMining.ProhibitedAiMlTraining, "Ada Artist"], output.Trim().Split('\n'));
     }
+
+    [RequiresToolTheory("exiftool")]
+    [InlineData("png")]
+    [InlineData("tiff")]
+    [InlineData("webp")]
+    public void XmpWrittenByExifTool_IsMergedAndKept(string format)
+    {
+        (IAssetHandler handler, byte[] source, string extension) = format switch
+        {
+            "png" => ((IAssetHandler)new PngHandler(), Png(8, 8), ".png"),
+            "tiff" => (new TiffHandler(), TiffBuilder.Build(false, false, 8, 8), ".tif"),
+            _ => (new WebpHandler(), WebpHandlerTests.Lossless16, ".webp"),
+        };
+        string exiftool = FindTool("exiftool")!;
+        byte[] tagged = EditWithTool(exiftool, extension, source, "-overwrite_original", "-XMP-dc:Subject=harbour", "-XMP-xmp:CreatorTool=ScanStudio 4");
+        string existing = handler.ReadXmp(new MemoryStream(tagged))!;
+        Assert.Contains("ScanStudio 4", existing);
+
+        string merged = ConsentXmp.Build(ConsentClaims.AllNotAllowed(), existing, creator: "Ada Artist");
+        var (_, file) = Embed(handler, tagged, FakeStore(128), merged);
+
+        var (exit, output, errors) = RunTool(exiftool, extension, file, "-n", "-s3", "-XMP-plus:DataMining", "-XMP-dc:Subject", "-XMP-xmp:CreatorTool", "-XMP-dc:Creator");
+        Assert.True(exit == 0, errors);
+        Assert.Equal([PlusDataMining.Prohibited, "harbour", "ScanStudio 4", "Ada Artist"], output.Trim().Split('\n'));
+    }
 }

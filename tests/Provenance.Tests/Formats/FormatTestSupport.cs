@@ -146,6 +146,29 @@ internal static class FormatTestSupport
         }
     }
 
+    /// <summary>Lets a tool edit a temp copy of <paramref name="file"/> in place and returns the edited bytes.</summary>
+    public static byte[] EditWithTool(string tool, string extension, byte[] file, params string[] args)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "prov-fmt-" + Guid.NewGuid().ToString("N") + extension);
+        File.WriteAllBytes(path, file);
+        try
+        {
+            var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in args) info.ArgumentList.Add(a);
+            info.ArgumentList.Add(path);
+            using var process = Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, stderr.Result);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>The `exclusions` of the c2pa.hash.data assertion inside a store, decoded from its CBOR.</summary>
     public static List<HashRange> DataHashExclusions(byte[] store)
     {

@@ -1,0 +1,167 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Provenance.C2pa;
+using Provenance.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Provenance.Tests.Interop;
+
+/// <summary>
+/// Files we sign are read by c2pa-rs (its WebAssembly build, @contentauth/c2pa-wasm) and by c2pa-ts, run by node from tests/interop.
+/// Needs `npm ci` in tests/interop; without node_modules the tests say so and pass as skipped-by-message.
+/// </summary>
+public class InteropTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task C2paRsSaysOurJpegIsValidAndTrustedWithOurRoot()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop to check interop with c2pa-rs.");
+            return;
+        }
+        using var pki = new TestPki("Interop Artist");
+        using TempFolder folder = TestAssets.NewFolder();
+        string signedPath = folder.File("signed.jpg");
+        string rootPath = folder.File("root.pem");
+        const string xmp = "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"
+            + "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:plus=\"http://ns.useplus.org/ldf/xmp/1.0/\""
+            + " plus:DataMining=\"http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED\"/></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer(), Signing.Request(xmp: xmp));
+        File.WriteAllBytes(signedPath, signed);
+        File.WriteAllText(rootPath, pki.Root.ExportCertificatePem());
+
+        JsonElement untrusted = RunReader(interop, signedPath, null);
+        Assert.True(untrusted.GetProperty("state").GetString() == "Valid", untrusted.ToString());
+        Assert.Contains("signingCredential.untrusted", untrusted.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
+
+        JsonElement trusted = RunReader(interop, signedPath, rootPath);
+        Assert.True(trusted.GetProperty("state").GetString() == "Trusted", trusted.ToString());
+    }
+
+    [Fact]
+    public async Task C2paRsSeesTamperingInOurJpeg()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var pki = new TestPki();
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        signed[C2pa.ManifestSignerTests.IndexOfStartOfScan(signed) + 20] ^= 0x01;
+        string path = folder.File("tampered.jpg");
+        File.WriteAllBytes(path, signed);
+
+        JsonElement result = RunReader(interop, path, null);
+        Assert.True(result.GetProperty("state").GetString() == "Invalid", result.ToString());
+        Assert.Contains("assertion.dataHash.mismatch", result.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task C2paRsAcceptsOurTimeStampedSignature()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var pki = new TestPki();
+        using var tsa = new LocalTimeStampAuthority(pki);
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer(), Signing.Request(tsa: tsa.Url));
+        string path = folder.File("stamped.jpg");
+        string rootPath = folder.File("root.pem");
+        File.WriteAllBytes(path, signed);
+        File.WriteAllText(rootPath, pki.Root.ExportCertificatePem());
+
+        JsonElement result = RunReader(interop, path, rootPath);
+        Assert.True(result.GetProperty("state").GetString() == "Trusted", result.ToString());
+        string[] success = result.GetProperty("validation").GetProperty("activeManifest").GetProperty("success")
+            .EnumerateArray().Select(s => s.GetProperty("code").GetString()!).ToArray();
+        Assert.Contains("timeStamp.validated", success);
+    }
+
+    [Fact]
+    public async Task C2paRsAcceptsOurParentIngredientWhenResigning()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var first = new TestPki("First Artist");
+        using var second = new TestPki("Second Artist");
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] once, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), first.Signer());
+        (byte[] twice, _) = await Signing.SignJpegAsync(once, second.Signer());
+        string path = folder.File("resigned.jpg");
+        string rootPath = folder.File("root.pem");
+        File.WriteAllBytes(path, twice);
+        // c2pa-rs calls the whole store trusted only when the parent's signer is trusted too.
+        File.WriteAllText(rootPath, second.Root.ExportCertificatePem() + "\n" + first.Root.ExportCertificatePem());
+
+        JsonElement result = RunReader(interop, path, rootPath);
+        Assert.True(result.GetProperty("state").GetString() == "Trusted", result.ToString());
+        string[] deltas = result.GetProperty("validation").GetProperty("ingredientDeltas")[0].GetProperty("validationDeltas").GetProperty("success")
+            .EnumerateArray().Select(s => s.GetProperty("code").GetString()!).ToArray();
+        Assert.Contains("ingredient.manifest.validated", deltas);
+    }
+
+    [Fact]
+    public async Task C2paTsSaysOurJpegIsValid()
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var pki = new TestPki();
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        string path = folder.File("signed.jpg");
+        File.WriteAllBytes(path, signed);
+
+        JsonElement result = RunNode(interop, "c2pa-ts-read.mjs", [path]);
+        Assert.True(result.GetProperty("state").GetString() == "Valid", result.ToString());
+    }
+
+    private JsonElement RunReader(string interop, string file, string? root) =>
+        RunNode(interop, "c2pa-read.mjs", root == null ? [file, "--verbose"] : [file, "--verbose", "--trust", root]);
+
+    private JsonElement RunNode(string interop, string script, string[] arguments)
+    {
+        var start = new ProcessStartInfo("node") { WorkingDirectory = interop, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(interop, script));
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        output.WriteLine(stdout);
+        Assert.True(process.ExitCode == 0, script + " failed: " + stderr);
+        return JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    /// <summary>tests/interop with its node_modules installed, found by walking up from the test binaries.</summary>
+    private static string? InteropDirectory()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "tests", "interop");
+            if (File.Exists(Path.Combine(candidate, "c2pa-read.mjs")))
+                return Directory.Exists(Path.Combine(candidate, "node_modules", "@contentauth", "c2pa-wasm")) ? candidate : null;
+        }
+        return null;
+    }
+}
