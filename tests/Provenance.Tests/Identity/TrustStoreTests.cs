@@ -127,3 +127,37 @@ public sealed class TrustStoreTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(DatabasePath));
     }
 }
+
+public sealed class TrustStoreForeignDatabaseTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void Someone_elses_SQLite_database_is_refused_and_not_modified()
+    {
+        string path = temp.Combine("photos.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO photos (title) VALUES ('sunset');";
+            command.ExecuteNonQuery();
+        }
+
+        byte[] before = File.ReadAllBytes(path);
+        var error = Assert.Throws<TrustStoreCorruptException>(() => TrustStore.Open(path));
+        Assert.Contains("not a prov trust store", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void An_empty_file_becomes_a_trust_store()
+    {
+        string path = temp.Combine("empty.db");
+        File.WriteAllBytes(path, []);
+        using TrustStore store = TrustStore.Open(path);
+        Assert.Empty(store.List());
+    }
+}
