@@ -1,0 +1,42 @@
+namespace ProvenanceDevice.Token.Protocol
+{
+    /// <summary>
+    /// Payload of the ATTEST reply: key protection (1), serial (string), public key (length byte + 65 bytes, or 0),
+    /// description (string), certificate chain (2-byte length + bytes; empty for the software key).
+    /// </summary>
+    public sealed class AttestReply
+    {
+        /// <summary>A <see cref="Hal.KeyProtection"/> value.</summary>
+        public int KeyProtection;
+        public string Serial;
+        /// <summary>0x04 || X || Y, or empty when there is no key.</summary>
+        public byte[] PublicKey;
+        /// <summary>What protects the key, in words ("software key, not hardware-protected", ...).</summary>
+        public string Description;
+        /// <summary>Certificate chain the secure element provides (concatenated DER certificates), or empty.</summary>
+        public byte[] CertificateChain;
+
+        public byte[] Encode()
+        {
+            PayloadWriter writer = new PayloadWriter(128 + (CertificateChain == null ? 0 : CertificateChain.Length));
+            writer.WriteByte(KeyProtection);
+            writer.WriteString(Serial);
+            writer.WriteShortBytes(PublicKey);
+            writer.WriteString(Description);
+            writer.WriteLongBytes(CertificateChain);
+            return writer.ToArray();
+        }
+
+        public static AttestReply Decode(byte[] payload)
+        {
+            PayloadReader reader = new PayloadReader(payload);
+            AttestReply reply = new AttestReply();
+            reply.KeyProtection = reader.ReadByte("key protection");
+            reply.Serial = reader.ReadString("serial");
+            reply.PublicKey = reader.ReadShortBytes("public key");
+            reply.Description = reader.ReadString("description");
+            reply.CertificateChain = reader.ReadLongBytes("certificate chain");
+            return reply;
+        }
+    }
+}

@@ -1,0 +1,588 @@
+using ProvenanceDevice.Token.Hal;
+using ProvenanceDevice.Token.Protocol;
+using ProvenanceDevice.Token.State;
+
+namespace ProvenanceDevice.Token
+{
+    /// <summary>
+    /// The token: turns request bytes into replies (firmware/PROTOCOL.md). The board's main loop feeds every byte
+    /// it receives to <see cref="Receive(byte, IFrameSink)"/>; replies go out synchronously through the sink,
+    /// including while it waits for the button. Every bad request gets an ERROR reply; no exception escapes.
+    /// </summary>
+    public sealed class TokenCore
+    {
+        /// <summary>Wire protocol version this core speaks.</summary>
+        public const int ProtocolVersion = Frame.ProtocolVersion;
+
+        private readonly TokenHardware _hardware;
+        private readonly FrameDecoder _decoder = new FrameDecoder();
+        private readonly MessageAssembler _assembler = new MessageAssembler();
+        private readonly MonotonicCounter _counter;
+        private readonly SignatureLog _log;
+        private readonly PinStore _pin;
+        private readonly DurableRecord _configRecord;
+        private ConfigPayload _config;
+        private bool _pinVerified;
+        private bool _sessionOpen;
+        private int _sessionSignaturesLeft;
+        private long _sessionEndsMs;
+
+        /// <summary>Starts the token on its hardware and recovers counter, log, PIN and configuration from storage.</summary>
+        public TokenCore(TokenHardware hardware)
+        {
+            if (hardware == null) throw new System.ArgumentNullException("hardware");
+            if (hardware.Storage == null || hardware.Button == null || hardware.Led == null || hardware.Clock == null
+                || hardware.Entropy == null || hardware.Key == null)
+            {
+                throw new System.ArgumentException("every hardware part must be set", "hardware");
+            }
+            _hardware = hardware;
+            _counter = new MonotonicCounter(hardware.Storage);
+            _log = new SignatureLog(hardware.Storage, SignatureLog.DefaultCapacity);
+            LogEntry last = _log.LastEntry;
+            if (last != null) _counter.RaiseTo(last.Counter);
+            _pin = new PinStore(hardware.Storage, hardware.Entropy);
+            _configRecord = new DurableRecord(hardware.Storage, "config");
+            _config = LoadConfig();
+            ShowLed(false);
+        }
+
+        /// <summary>The highest counter value reserved so far.</summary>
+        public long Counter
+        {
+            get { return _counter.Value; }
+        }
+
+        /// <summary>How long SIGN, GENERATE_KEY, CONFIG set and RESET wait for the button, in milliseconds.</summary>
+        public int PressTimeoutMs
+        {
+            get { return _config.PressTimeoutSeconds * 1000; }
+        }
+
+        /// <summary>
+        /// The host went away (port closed, TCP client gone): forget the PIN verification, close any signing
+        /// session and drop a half-received message.
+        /// </summary>
+        public void EndConnection()
+        {
+            _pinVerified = false;
+            CloseSession();
+            _assembler.Reset();
+        }
+
+        /// <summary>Feeds received bytes, in order.</summary>
+        public void Receive(byte[] data, int offset, int count, IFrameSink sink)
+        {
+            if (data == null || offset < 0 || count < 0 || offset > data.Length - count) return;
+            for (int i = offset; i < offset + count; i++) Receive(data[i], sink);
+        }
+
+        /// <summary>Feeds one received byte; when it completes a frame, the reply is sent through the sink.</summary>
+        public void Receive(byte b, IFrameSink sink)
+        {
+            int result = _decoder.Push(b);
+            if (result == FrameDecoder.NeedMore) return;
+            try
+            {
+                if (result == FrameDecoder.FrameRejected)
+                {
+                    int error = _decoder.LastError;
+                    SendError(sink, _decoder.LastRejectedSequence, error, FrameRejection(error));
+                }
+                else
+                {
+                    HandleFrame(_decoder.LastFrame, sink);
+                }
+            }
+            catch (System.Exception)
+            {
+                SendErrorQuietly(sink, 0, ErrorCode.Internal, "internal error");
+            }
+        }
+
+        private void HandleFrame(Frame frame, IFrameSink sink)
+        {
+            byte type = frame.Type;
+            if (type < MessageType.Info || type > MessageType.Reset)
+            {
+                SendError(sink, frame.Sequence, ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
+                return;
+            }
+
+            if (!_assembler.InProgress)
+            {
+                // Refuse before collecting a long message the token would refuse anyway.
+                int refusal = EarlyRefusal(type);
+                if (refusal != 0)
+                {
+                    SendError(sink, frame.Sequence, refusal, RefusalReason(refusal));
+                    return;
+                }
+            }
+
+            int limit = type == MessageType.Sign ? MessageAssembler.MaxRequestLength : Frame.MaxPayload;
+            int added = _assembler.Add(frame, limit);
+            if (added == MessageAssembler.Rejected)
+            {
+                SendError(sink, frame.Sequence, _assembler.LastError, _assembler.LastReason);
+            }
+            else if (added == MessageAssembler.Accepted)
+            {
+                Send(sink, new Frame(MessageType.Continue, 0, frame.Sequence, null));
+            }
+            else
+            {
+                Dispatch(_assembler.Type, _assembler.Sequence, _assembler.Message, sink);
+            }
+        }
+
+        private void Dispatch(byte type, byte sequence, byte[] request, IFrameSink sink)
+        {
+            byte[] reply;
+            try
+            {
+                switch (type)
+                {
+                    case MessageType.Info: reply = HandleInfo(request); break;
+                    case MessageType.GenerateKey: reply = HandleGenerateKey(request, sequence, sink); break;
+                    case MessageType.PublicKey: reply = HandlePublicKey(request); break;
+                    case MessageType.Sign: reply = HandleSign(request, sequence, sink); break;
+                    case MessageType.Log: reply = HandleLog(request); break;
+                    case MessageType.Pin: reply = HandlePin(request); break;
+                    case MessageType.Attest: reply = HandleAttest(request); break;
+                    case MessageType.Config: reply = HandleConfig(request, sequence, sink); break;
+                    case MessageType.Reset: reply = HandleReset(request, sequence, sink); break;
+                    default: throw new ProtocolException(ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
+                }
+            }
+            catch (ProtocolException e)
+            {
+                SendError(sink, sequence, e.Code, e.Message);
+                return;
+            }
+            catch (System.Exception)
+            {
+                SendError(sink, sequence, ErrorCode.Internal, "internal error");
+                return;
+            }
+            Frame[] frames = MessageChunker.Split((byte)(type | MessageType.ReplyBit), sequence, reply);
+            for (int i = 0; i < frames.Length; i++) Send(sink, frames[i]);
+            ShowLed(false);
+        }
+
+        private byte[] HandleInfo(byte[] request)
+        {
+            ExpectEmpty(request, "INFO");
+            InfoReply info = new InfoReply();
+            info.ProtocolVersion = ProtocolVersion;
+            info.HasKey = KeyPresent();
+            info.KeyProtection = _hardware.Key.Protection;
+            info.SecureElementPresent = _hardware.Key.Protection == KeyProtection.SecureElement;
+            info.Counter = _counter.Value;
+            info.LogFirstIndex = _log.FirstIndex;
+            info.LogCount = _log.Count;
+            info.PinSet = _pin.IsSet;
+            info.PinVerified = _pinVerified;
+            info.Locked = _pin.Locked;
+            info.PinTriesLeft = _pin.TriesLeft;
+            info.SessionOpen = SessionActive();
+            if (info.SessionOpen)
+            {
+                info.SessionSignaturesLeft = _config.SessionSignatures > 0 ? _sessionSignaturesLeft : 0;
+                info.SessionSecondsLeft = _config.SessionMinutes > 0 ? (_sessionEndsMs - _hardware.Clock.UptimeMs() + 999) / 1000 : 0;
+            }
+            info.FirmwareVersion = _hardware.FirmwareVersion;
+            info.Board = _hardware.Board;
+            info.Serial = _hardware.Serial;
+            return info.Encode();
+        }
+
+        private byte[] HandleGenerateKey(byte[] request, byte sequence, IFrameSink sink)
+        {
+            ExpectEmpty(request, "GENERATE_KEY");
+            RequireUnlocked();
+            RequirePinVerified();
+            if (KeyPresent()) throw new ProtocolException(ErrorCode.WrongState, "a key exists; RESET the token to replace it");
+            AwaitPress(sequence, sink);
+            _hardware.Led.Show(LedState.Signing);
+            try
+            {
+                _hardware.Key.Generate();
+            }
+            catch (System.Exception)
+            {
+                throw new ProtocolException(ErrorCode.HardwareError, "key generation failed");
+            }
+            return PublicKeyBytes();
+        }
+
+        private byte[] HandlePublicKey(byte[] request)
+        {
+            ExpectEmpty(request, "PUBLIC_KEY");
+            RequireUnlocked();
+            if (!KeyPresent()) throw new ProtocolException(ErrorCode.NoKey, "no signing key; run GENERATE_KEY");
+            return PublicKeyBytes();
+        }
+
+        private byte[] HandleSign(byte[] request, byte sequence, IFrameSink sink)
+        {
+            RequireUnlocked();
+            if (!KeyPresent()) throw new ProtocolException(ErrorCode.NoKey, "no signing key; run GENERATE_KEY");
+            RequirePinVerified();
+            if (request.Length == 0) throw new ProtocolException(ErrorCode.BadPayload, "to-be-signed bytes are empty");
+
+            byte[] digest = Crypto.Sha256.Hash(request);
+            if (!SessionActive())
+            {
+                CloseSession();
+                AwaitPress(sequence, sink);
+                if (_config.SessionsEnabled) OpenSession();
+            }
+            _hardware.Led.Show(LedState.Signing);
+
+            // Reserve the counter durably before the signature exists: a value that ever leaves the token is on
+            // flash first, so a power cut at any later step can never make the token hand it out again.
+            long counter = _counter.Reserve();
+            byte[] signature;
+            try
+            {
+                signature = _hardware.Key.SignDigest(digest);
+            }
+            catch (System.Exception)
+            {
+                throw new ProtocolException(ErrorCode.HardwareError, "signing failed");
+            }
+            if (signature == null || signature.Length != 64) throw new ProtocolException(ErrorCode.HardwareError, "key returned a malformed signature");
+
+            // The log entry is stored before the signature is released, so every released signature is logged.
+            LogEntry entry = _log.Append(counter, _hardware.Clock.UnixSeconds(), digest);
+            ConsumeSession();
+
+            SignReply reply = new SignReply();
+            reply.Signature = signature;
+            reply.Counter = counter;
+            reply.EntryHash = entry.Hash;
+            reply.Time = entry.Time;
+            reply.PreviousHash = entry.PreviousHash;
+            return reply.Encode();
+        }
+
+        private byte[] HandleLog(byte[] request)
+        {
+            RequireUnlocked();
+            LogRequest query = LogRequest.Decode(request);
+            long start = query.StartIndex < _log.FirstIndex ? _log.FirstIndex : query.StartIndex;
+            LogEntry[] found = new LogEntry[query.Count];
+            int count = 0;
+            for (long index = start; count < query.Count && index < _log.NextIndex; index++)
+            {
+                LogEntry entry = _log.Read(index);
+                if (entry == null) throw new ProtocolException(ErrorCode.HardwareError, "log entry " + index.ToString() + " unreadable");
+                found[count++] = entry;
+            }
+            LogReply reply = new LogReply();
+            reply.LogFirstIndex = _log.FirstIndex;
+            reply.LogCount = _log.Count;
+            reply.StartIndex = start;
+            reply.Entries = new LogEntry[count];
+            System.Array.Copy(found, reply.Entries, count);
+            return reply.Encode();
+        }
+
+        private byte[] HandlePin(byte[] request)
+        {
+            RequireUnlocked();
+            PinRequest pin = PinRequest.Decode(request);
+            if (pin.SubCommand == PinRequest.Set)
+            {
+                if (_pin.IsSet) throw new ProtocolException(ErrorCode.WrongState, "a PIN is set; use CHANGE");
+                _pin.SetPin(pin.Pin);
+                _pinVerified = true;
+            }
+            else if (pin.SubCommand == PinRequest.Verify || pin.SubCommand == PinRequest.Change)
+            {
+                if (!_pin.IsSet) throw new ProtocolException(ErrorCode.WrongState, "no PIN is set");
+                CheckPin(pin.Pin);
+                if (pin.SubCommand == PinRequest.Change) _pin.SetPin(pin.NewPin);
+                _pinVerified = true;
+            }
+            PinReply reply = new PinReply();
+            reply.PinSet = _pin.IsSet;
+            reply.Verified = _pinVerified;
+            reply.TriesLeft = _pin.TriesLeft;
+            reply.Locked = _pin.Locked;
+            return reply.Encode();
+        }
+
+        private byte[] HandleAttest(byte[] request)
+        {
+            ExpectEmpty(request, "ATTEST");
+            RequireUnlocked();
+            ITokenKey key = _hardware.Key;
+            AttestReply reply = new AttestReply();
+            reply.KeyProtection = key.Protection;
+            reply.Serial = _hardware.Serial;
+            reply.PublicKey = KeyPresent() ? PublicKeyBytes() : new byte[0];
+            IKeyAttestation attestation = key as IKeyAttestation;
+            if (attestation != null)
+            {
+                try
+                {
+                    reply.Description = attestation.Describe();
+                    reply.CertificateChain = attestation.GetCertificateChain();
+                }
+                catch (System.Exception)
+                {
+                    throw new ProtocolException(ErrorCode.HardwareError, "attestation unavailable");
+                }
+                if (reply.CertificateChain != null && reply.CertificateChain.Length > MessageAssembler.MaxReplyLength - 512)
+                {
+                    throw new ProtocolException(ErrorCode.HardwareError, "certificate chain too long");
+                }
+            }
+            else if (key.Protection == KeyProtection.Software)
+            {
+                reply.Description = "software key in the token's flash, not hardware-protected (development mode)";
+            }
+            else
+            {
+                reply.Description = "key without declared protection";
+            }
+            if (reply.CertificateChain == null) reply.CertificateChain = new byte[0];
+            return reply.Encode();
+        }
+
+        private byte[] HandleConfig(byte[] request, byte sequence, IFrameSink sink)
+        {
+            RequireUnlocked();
+            if (request.Length != 0)
+            {
+                ConfigPayload requested = ConfigPayload.Decode(request);
+                RequirePinVerified();
+                // Widening the session lets one press authorise many signatures, so the owner confirms it.
+                AwaitPress(sequence, sink);
+                _configRecord.Write(requested.Encode());
+                _config = requested;
+                CloseSession();
+            }
+            return _config.Encode();
+        }
+
+        private byte[] HandleReset(byte[] request, byte sequence, IFrameSink sink)
+        {
+            ExpectEmpty(request, "RESET");
+            AwaitPress(sequence, sink);
+            _hardware.Led.Show(LedState.Signing);
+            CloseSession();
+            _pinVerified = false;
+            // Key first: if power fails part-way, the secret is already gone and RESET can simply be repeated.
+            try
+            {
+                _hardware.Key.Destroy();
+            }
+            catch (System.Exception)
+            {
+                throw new ProtocolException(ErrorCode.HardwareError, "key destruction failed");
+            }
+            _pin.Clear();
+            _log.Clear();
+            ConfigPayload defaults = new ConfigPayload();
+            _configRecord.Write(defaults.Encode());
+            _config = defaults;
+            // The counter is deliberately kept: a value released before RESET must never come back.
+            return new byte[0];
+        }
+
+        private void CheckPin(byte[] pin)
+        {
+            if (_pin.Verify(pin)) return;
+            _pinVerified = false;
+            if (_pin.Locked)
+            {
+                CloseSession();
+                throw new ProtocolException(ErrorCode.Locked, "8 wrong PINs: token locked until RESET");
+            }
+            throw new ProtocolException(ErrorCode.WrongPin, "wrong PIN, " + _pin.TriesLeft.ToString() + " tries left");
+        }
+
+        private int EarlyRefusal(byte type)
+        {
+            if (type == MessageType.Info || type == MessageType.Reset) return 0;
+            if (_pin.Locked) return ErrorCode.Locked;
+            if (type == MessageType.Sign)
+            {
+                if (!KeyPresent()) return ErrorCode.NoKey;
+                if (_pin.IsSet && !_pinVerified) return ErrorCode.PinRequired;
+            }
+            return 0;
+        }
+
+        private static string RefusalReason(int code)
+        {
+            if (code == ErrorCode.Locked) return "token locked after 8 wrong PINs; only INFO and RESET are accepted";
+            if (code == ErrorCode.NoKey) return "no signing key; run GENERATE_KEY";
+            return "PIN not verified in this connection";
+        }
+
+        private static string FrameRejection(int error)
+        {
+            switch (error)
+            {
+                case ErrorCode.BadCrc: return "bad CRC";
+                case ErrorCode.FrameTooLong: return "frame longer than 250 encoded bytes";
+                case ErrorCode.UnsupportedVersion: return "unsupported protocol version";
+                default: return "malformed frame";
+            }
+        }
+
+        private void RequireUnlocked()
+        {
+            if (_pin.Locked) throw new ProtocolException(ErrorCode.Locked, RefusalReason(ErrorCode.Locked));
+        }
+
+        private void RequirePinVerified()
+        {
+            if (_pin.IsSet && !_pinVerified) throw new ProtocolException(ErrorCode.PinRequired, RefusalReason(ErrorCode.PinRequired));
+        }
+
+        private static void ExpectEmpty(byte[] request, string command)
+        {
+            if (request.Length != 0)
+            {
+                throw new ProtocolException(ErrorCode.BadPayload, command + " takes no payload, got " + request.Length.ToString() + " bytes");
+            }
+        }
+
+        private bool KeyPresent()
+        {
+            try
+            {
+                return _hardware.Key.HasKey;
+            }
+            catch (System.Exception)
+            {
+                throw new ProtocolException(ErrorCode.HardwareError, "key slot unavailable");
+            }
+        }
+
+        private byte[] PublicKeyBytes()
+        {
+            byte[] publicKey;
+            try
+            {
+                publicKey = _hardware.Key.GetPublicKey();
+            }
+            catch (System.Exception)
+            {
+                throw new ProtocolException(ErrorCode.HardwareError, "public key unavailable");
+            }
+            if (publicKey == null || publicKey.Length != 65 || publicKey[0] != 0x04)
+            {
+                throw new ProtocolException(ErrorCode.HardwareError, "key returned a malformed public key");
+            }
+            return publicKey;
+        }
+
+        private void AwaitPress(byte sequence, IFrameSink sink)
+        {
+            int seconds = _config.PressTimeoutSeconds;
+            // Payload: the timeout in seconds (2 bytes), so the host can show a countdown.
+            Send(sink, new Frame(MessageType.WaitingForPress, 0, sequence, new byte[] { (byte)(seconds >> 8), (byte)seconds }));
+            _hardware.Led.Show(LedState.WaitingForPress);
+            bool pressed;
+            try
+            {
+                pressed = _hardware.Button.WaitForPress(seconds * 1000);
+            }
+            catch (System.Exception)
+            {
+                throw new ProtocolException(ErrorCode.HardwareError, "button unavailable");
+            }
+            if (!pressed) throw new ProtocolException(ErrorCode.PressTimeout, "no button press within " + seconds.ToString() + " s");
+        }
+
+        private bool SessionActive()
+        {
+            if (!_sessionOpen) return false;
+            if (_config.SessionSignatures > 0 && _sessionSignaturesLeft <= 0) return false;
+            if (_config.SessionMinutes > 0 && _hardware.Clock.UptimeMs() >= _sessionEndsMs) return false;
+            return true;
+        }
+
+        private void OpenSession()
+        {
+            _sessionOpen = true;
+            _sessionSignaturesLeft = _config.SessionSignatures;
+            _sessionEndsMs = _hardware.Clock.UptimeMs() + (long)_config.SessionMinutes * 60000;
+        }
+
+        private void ConsumeSession()
+        {
+            if (!_sessionOpen) return;
+            if (_config.SessionSignatures > 0)
+            {
+                _sessionSignaturesLeft--;
+                if (_sessionSignaturesLeft <= 0) CloseSession();
+            }
+        }
+
+        private void CloseSession()
+        {
+            _sessionOpen = false;
+            _sessionSignaturesLeft = 0;
+        }
+
+        private ConfigPayload LoadConfig()
+        {
+            byte[] stored = _configRecord.Read();
+            if (stored != null)
+            {
+                try
+                {
+                    return ConfigPayload.Decode(stored);
+                }
+                catch (ProtocolException)
+                {
+                    // An unreadable configuration falls back to the safe default: a press per signature.
+                }
+            }
+            return new ConfigPayload();
+        }
+
+        private void SendError(IFrameSink sink, byte sequence, int code, string reason)
+        {
+            Send(sink, new Frame(MessageType.Error, 0, sequence, ErrorReply.Encode(code, reason)));
+            ShowLed(true);
+        }
+
+        private void SendErrorQuietly(IFrameSink sink, byte sequence, int code, string reason)
+        {
+            try
+            {
+                SendError(sink, sequence, code, reason);
+            }
+            catch (System.Exception)
+            {
+                // The transport itself failed; there is nobody left to tell.
+            }
+        }
+
+        private static void Send(IFrameSink sink, Frame frame)
+        {
+            if (sink != null) sink.Send(frame.Encode());
+        }
+
+        private void ShowLed(bool error)
+        {
+            try
+            {
+                int state = _pin.Locked ? LedState.Locked : error ? LedState.Error : LedState.Idle;
+                _hardware.Led.Show(state);
+            }
+            catch (System.Exception)
+            {
+                // A broken LED must not stop the token from answering.
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Ports;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Provenance.Device;
+
+/// <summary>A serial port that was asked INFO: what answered, or why nothing did.</summary>
+public sealed record ProbedToken(string Endpoint, TokenStatus? Status, string? Error);
+
+/// <summary>
+/// Finds the token a command should use from its <c>--device</c> value: a serial port ("/dev/ttyUSB0", "COM3",
+/// "/dev/pts/4" for the emulator), "tcp://host:port" (the emulator), "embedded" (the in-process software token), or
+/// nothing: then $PROV_DEVICE, else the first serial port that answers INFO, else the embedded software token.
+/// </summary>
+public static class TokenLocator
+{
+    /// <summary>Environment variable naming the default device.</summary>
+    public const string DeviceVariable = "PROV_DEVICE";
+
+    /// <summary>Environment variable that, set to 1, skips probing serial ports (tests, machines with other serial devices).</summary>
+    public const string NoProbeVariable = "PROV_NO_HARDWARE_PROBE";
+
+    /// <summary>The <c>--device</c> value selecting the embedded software token.</summary>
+    public const string EmbeddedDevice = "embedded";
+
+    /// <summary>Reply timeout while probing ports: a token answers INFO in milliseconds.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// Connects to the token and asks INFO once, so an unreachable token fails here with
+    /// <see cref="TokenUnavailableException"/> and <see cref="TokenClient.KeyProtection"/> is known.
+    /// </summary>
+    public static async Task<TokenClient> OpenAsync(string? device, TokenClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        string? chosen = string.IsNullOrWhiteSpace(device) ? Environment.GetEnvironmentVariable(DeviceVariable) : device;
+        if (string.IsNullOrWhiteSpace(chosen))
+        {
+            if (Environment.GetEnvironmentVariable(NoProbeVariable) != "1")
+            {
+                foreach (ProbedToken probed in await ProbeSerialPortsAsync(stopAtFirst: true, cancellationToken).ConfigureAwait(false))
+                {
+                    if (probed.Status is not null) return await ConnectAsync(probed.Endpoint, options, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            chosen = EmbeddedDevice;
+        }
+        return await ConnectAsync(chosen.Trim(), options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Serial ports where a token's USB-UART bridge may appear, in a stable order.</summary>
+    public static IReadOnlyList<string> SerialPortCandidates()
+    {
+        var ports = new List<string>();
+        if (OperatingSystem.IsWindows())
+        {
+            ports.AddRange(SerialPort.GetPortNames());
+        }
+        else if (Directory.Exists("/dev"))
+        {
+            string[] patterns = OperatingSystem.IsMacOS()
+                ? ["cu.usbserial*", "cu.SLAB_USBtoUART*", "cu.wchusbserial*", "cu.usbmodem*"]
+                : ["ttyUSB*", "ttyACM*"];
+            foreach (string pattern in patterns)
+            {
+                string[] found = Directory.GetFiles("/dev", pattern);
+                Array.Sort(found, StringComparer.Ordinal);
+                ports.AddRange(found);
+            }
+        }
+        return ports;
+    }
+
+    /// <summary>Asks INFO on every candidate serial port with a short timeout.</summary>
+    public static async Task<IReadOnlyList<ProbedToken>> ProbeSerialPortsAsync(bool stopAtFirst = false, CancellationToken cancellationToken = default)
+    {
+        var results = new List<ProbedToken>();
+        foreach (string port in SerialPortCandidates())
+        {
+            ProbedToken probed = await ProbeAsync(port, cancellationToken).ConfigureAwait(false);
+            results.Add(probed);
+            if (stopAtFirst && probed.Status is not null) break;
+        }
+        return results;
+    }
+
+    /// <summary>Asks one endpoint INFO with a short timeout; never throws for an absent or silent token.</summary>
+    public static async Task<ProbedToken> ProbeAsync(string device, CancellationToken cancellationToken = default)
+    {
+        var options = new TokenClientOptions { ReplyTimeout = ProbeTimeout, CorruptReplyRetries = 1 };
+        try
+        {
+            await using TokenClient client = Connect(device, options);
+            TokenStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            return new ProbedToken(client.Endpoint, status, null);
+        }
+        catch (Exception e) when (e is TokenUnavailableException or TokenErrorException or MalformedTokenReplyException or FormatException)
+        {
+            return new ProbedToken(device, null, e.Message);
+        }
+    }
+
+    private static async Task<TokenClient> ConnectAsync(string device, TokenClientOptions? options, CancellationToken cancellationToken)
+    {
+        TokenClient client = Connect(device, options);
+        try
+        {
+            await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Opens the transport a device string names, without talking to the token yet.</summary>
+    public static TokenClient Connect(string device, TokenClientOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(device);
+        if (string.Equals(device, EmbeddedDevice, StringComparison.OrdinalIgnoreCase)) return EmbeddedToken.Open(options: options);
+        ITokenTransport transport = TcpTransport.IsTcpAddress(device)
+            ? new TcpTransport(device, (int)(options ?? new TokenClientOptions()).ReplyTimeout.TotalMilliseconds)
+            : new SerialTransport(device);
+        return new TokenClient(transport, options);
+    }
+}
