@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Provenance.Device;
 using Provenance.Identity;
 using Provenance.Trust;
 
@@ -31,6 +32,8 @@ internal static class CommandErrors
         catch (TrustStoreException e) { (code, message) = (ExitCodes.Rejected, e.Message); }
         catch (EnrollmentException e) { (code, message) = (ExitCodes.DeviceError, e.Message); }
         catch (TokenUnavailableException e) { (code, message) = (ExitCodes.DeviceError, e.Message); }
+        catch (TokenErrorException e) { (code, message) = (ExitCodes.DeviceError, e.Message); }
+        catch (MalformedTokenReplyException e) { (code, message) = (ExitCodes.DeviceError, e.Message); }
         catch (PasswordUnavailableException e) { (code, message) = (ExitCodes.Usage, e.Message); }
         catch (ArgumentException e) { (code, message) = (ExitCodes.Usage, FirstSentence(e.Message)); }
         catch (FileNotFoundException e) { (code, message) = (ExitCodes.NotFound, e.Message); }

@@ -21,15 +21,9 @@ public sealed class CommandServices
     /// <summary>PBKDF2 iterations for a new identity key; tests lower it to stay fast.</summary>
     public int KeyDerivationIterations { get; init; } = Identity.ArtistIdentity.KeyDerivationIterations;
 
-    /// <summary>How `prov identity enroll` reaches a token. The device client (TokenLocator) plugs in here.</summary>
-    public TokenResolver ResolveToken { get; init; } = (device, _) =>
-        Task.FromException<IToken>(new TokenUnavailableException("No token transport is available in this build" + (device is null ? "" : " for '" + device + "'") + "."));
-}
-
-/// <summary>No token could be opened.</summary>
-public sealed class TokenUnavailableException : IOException
-{
-    public TokenUnavailableException(string message) : base(message) { }
+    /// <summary>How `prov identity enroll` reaches a token: <see cref="TokenLocator"/> (serial port, tcp:// emulator, or the embedded software token).</summary>
+    public TokenResolver ResolveToken { get; init; } = async (device, cancellationToken) =>
+        await TokenLocator.OpenAsync(device, options: null, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>A password could not be obtained (no terminal and no PROV_PASSWORD, or the two entries differ).</summary>

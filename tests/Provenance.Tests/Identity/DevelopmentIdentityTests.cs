@@ -78,6 +78,16 @@ public sealed class DevelopmentSigningChainTests : IDisposable
     }
 
     [Fact]
+    public async Task The_embedded_software_token_gets_a_development_chain_that_certifies_its_key()
+    {
+        await using Provenance.Device.TokenClient embedded = Provenance.Device.EmbeddedToken.Open(temp.Combine("embedded-token"));
+        X509Certificate2Collection chain = await DevelopmentIdentity.GetSigningChainAsync(embedded, temp.Combine("dev"));
+        Assert.True(TokenCertificateProfile.CertifiesKey(chain[0], await embedded.GetPublicKeyAsync()));
+        Assert.Equal(TokenCertificateProfile.Software, TokenCertificateProfile.KeyProtectionOf(chain[0]));
+        Assert.Contains("development", chain[0].Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_that_was_reset_and_rekeyed_gets_a_new_certificate()
     {
         string folder = temp.Combine("dev");
