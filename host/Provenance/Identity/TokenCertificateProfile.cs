@@ -62,12 +62,19 @@ public static class TokenCertificateProfile
     public static string? ReadAttribute(X500DistinguishedName name, string oid)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (X500RelativeDistinguishedName rdn in name.EnumerateRelativeDistinguishedNames())
+        try
         {
-            if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == oid)
+            foreach (X500RelativeDistinguishedName rdn in name.EnumerateRelativeDistinguishedNames())
             {
-                return rdn.GetSingleElementValue();
+                if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == oid)
+                {
+                    return rdn.GetSingleElementValue();
+                }
             }
+        }
+        catch (CryptographicException)
+        {
+            // A foreign certificate with a malformed name (verifiers call this on untrusted input) has no readable attribute.
         }
 
         return null;
