@@ -43,6 +43,7 @@ internal static class CommandErrors
         EnrollmentException e => (ExitCodes.DeviceError, e.Message),
         TokenUnavailableException e => (ExitCodes.DeviceError, e.Message),
         TokenErrorException e => (ExitCodes.DeviceError, e.Message),
+        MalformedTokenReplyException e => (ExitCodes.DeviceError, e.Message),
         PasswordUnavailableException e => (ExitCodes.Usage, e.Message),
         ArgumentException e => (ExitCodes.Usage, FirstSentence(e.Message)),
         FileNotFoundException e => (ExitCodes.NotFound, e.Message),

@@ -12,7 +12,7 @@ public sealed class IdentityCommand : Command
         services ??= CommandServices.Default;
         var folder = new Option<DirectoryInfo>("--identity")
         {
-            Description = "Identity folder (default: $PROV_HOME/identity).",
+            Description = "Identity folder.",
             HelpName = "DIR",
             Recursive = true,
             DefaultValueFactory = _ => new DirectoryInfo(ProvPaths.Identity),

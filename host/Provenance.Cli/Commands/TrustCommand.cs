@@ -11,7 +11,7 @@ public sealed class TrustCommand : Command
     {
         var store = new Option<FileInfo>("--trust")
         {
-            Description = "Trust store database (default: $PROV_HOME/trust.db).",
+            Description = "Trust store database (SQLite).",
             HelpName = "FILE",
             Recursive = true,
             DefaultValueFactory = _ => new FileInfo(ProvPaths.TrustStore),

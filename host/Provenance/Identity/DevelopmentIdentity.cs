@@ -1,5 +1,10 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using Provenance.Device;
 
 namespace Provenance.Identity;
 
@@ -47,5 +52,29 @@ public static class DevelopmentIdentity
         }
 
         return identity.Unlock(string.Empty);
+    }
+
+    /// <summary>
+    /// The x5chain (token certificate, development root) for <paramref name="token"/>: reuses the certificate already issued
+    /// for the token's current key when it is still valid and not revoked, otherwise enrolls the token (one signature, so
+    /// a hardware token asks for its button) under the development identity in <paramref name="directory"/>
+    /// (default <see cref="DefaultDirectory"/>).
+    /// </summary>
+    public static async Task<X509Certificate2Collection> GetSigningChainAsync(IToken token, string? directory = null, IPresencePrompt? presence = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        using UnlockedIdentity unlocked = GetOrCreate(directory ?? DefaultDirectory);
+        TokenInfo info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        X509Certificate2? existing = unlocked.Identity.FindTokenCertificate(info.Serial);
+        if (existing is not null
+            && existing.NotAfter.ToUniversalTime() > DateTime.UtcNow
+            && !unlocked.Identity.RevokedCertificates().Any(r => r.CertificateSerial == existing.SerialNumber)
+            && TokenCertificateProfile.CertifiesKey(existing, await token.GetPublicKeyAsync(cancellationToken).ConfigureAwait(false)))
+        {
+            return [existing, unlocked.Identity.RootCertificate];
+        }
+
+        X509Certificate2 issued = await TokenEnrollment.EnrollAsync(token, unlocked, presence, cancellationToken).ConfigureAwait(false);
+        return [issued, unlocked.Identity.RootCertificate];
     }
 }

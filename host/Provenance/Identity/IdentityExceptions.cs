@@ -13,7 +13,9 @@ public class IdentityException : Exception
 /// <summary>The password does not decrypt the root key.</summary>
 public sealed class WrongPasswordException : IdentityException
 {
-    public WrongPasswordException(string message, Exception? inner = null) : base(message, inner ?? new InvalidOperationException(message)) { }
+    public WrongPasswordException(string message) : base(message) { }
+
+    public WrongPasswordException(string message, Exception inner) : base(message, inner) { }
 }
 
 /// <summary>No identity exists in the folder that was asked for.</summary>

@@ -52,15 +52,64 @@ internal sealed class IdentityLedger
             throw new IdentityDamagedException(path + " is larger than " + MaxFileBytes + " bytes; it is not an identity ledger.");
         }
 
+        IdentityLedger ledger;
         try
         {
-            return JsonSerializer.Deserialize<IdentityLedger>(File.ReadAllBytes(path), Json)
+            ledger = JsonSerializer.Deserialize<IdentityLedger>(File.ReadAllBytes(path), Json)
                 ?? throw new IdentityDamagedException(path + " is empty (JSON null).");
         }
         catch (JsonException e)
         {
             throw new IdentityDamagedException(path + " is not valid JSON: " + e.Message, e);
         }
+
+        ledger.Validate(path);
+        return ledger;
+    }
+
+    private void Validate(string path)
+    {
+        if (Version != 1 || Enrolled is null || Revoked is null || CrlNumber < 0)
+        {
+            throw new IdentityDamagedException(path + " is not a version 1 identity ledger.");
+        }
+
+        for (int i = 0; i < Enrolled.Count; i++)
+        {
+            EnrolledToken? entry = Enrolled[i];
+            if (entry is null || !TokenCertificateProfile.IsWellFormedSerial(entry.TokenSerial) || !IsHexSerial(entry.CertificateSerial))
+            {
+                throw new IdentityDamagedException(path + ": enrolled[" + i + "] lacks a well-formed token serial or certificate serial.");
+            }
+        }
+
+        for (int i = 0; i < Revoked.Count; i++)
+        {
+            RevokedCertificate? entry = Revoked[i];
+            if (entry is null || !TokenCertificateProfile.IsWellFormedSerial(entry.TokenSerial) || !IsHexSerial(entry.CertificateSerial))
+            {
+                throw new IdentityDamagedException(path + ": revoked[" + i + "] lacks a well-formed token serial or certificate serial.");
+            }
+        }
+    }
+
+    private static bool IsHexSerial(string? serial)
+    {
+        // RFC 5280 §4.1.2.2: at most 20 octets.
+        if (string.IsNullOrEmpty(serial) || serial.Length % 2 != 0 || serial.Length > 40)
+        {
+            return false;
+        }
+
+        foreach (char c in serial)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public void Save(string directory) =>

@@ -62,15 +62,39 @@ public static class TokenCertificateProfile
     public static string? ReadAttribute(X500DistinguishedName name, string oid)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (X500RelativeDistinguishedName rdn in name.EnumerateRelativeDistinguishedNames())
+        try
         {
-            if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == oid)
+            foreach (X500RelativeDistinguishedName rdn in name.EnumerateRelativeDistinguishedNames())
             {
-                return rdn.GetSingleElementValue();
+                if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == oid)
+                {
+                    return rdn.GetSingleElementValue();
+                }
             }
+        }
+        catch (CryptographicException)
+        {
+            // A foreign certificate with a malformed name (verifiers call this on untrusted input) has no readable attribute.
         }
 
         return null;
+    }
+
+    /// <summary>True when <paramref name="certificate"/> certifies the uncompressed P-256 point <paramref name="publicKey"/> (65 bytes, 0x04 ‖ X ‖ Y) a token reports.</summary>
+    public static bool CertifiesKey(X509Certificate2 certificate, byte[] publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        using ECDsa? key = certificate.GetECDsaPublicKey();
+        if (key is null || publicKey.Length != 65 || publicKey[0] != 0x04)
+        {
+            return false;
+        }
+
+        ECParameters parameters = key.ExportParameters(includePrivateParameters: false);
+        return parameters.Curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value
+            && parameters.Q.X.AsSpan().SequenceEqual(publicKey.AsSpan(1, 32))
+            && parameters.Q.Y.AsSpan().SequenceEqual(publicKey.AsSpan(33, 32));
     }
 
     /// <summary>A token serial is printed into file names and a PrintableString, so only letters, digits, '-' and '_' (up to 64) are accepted.</summary>

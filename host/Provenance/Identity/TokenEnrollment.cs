@@ -38,9 +38,24 @@ public static class TokenEnrollment
             throw new EnrollmentException("The token at " + token.Endpoint + " reports an unusable serial '" + info.Serial + "' (letters, digits and '-', up to 64).");
         }
 
+        byte[] publicKey;
+        try
+        {
+            publicKey = await token.GetPublicKeyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!info.HasKey && e is not OperationCanceledException)
+        {
+            throw new EnrollmentException("Token " + info.Serial + " has no signing key yet (run `prov device init`).", e);
+        }
+
         if (!info.HasKey)
         {
-            throw new EnrollmentException("Token " + info.Serial + " has no signing key yet (run `prov device init`).");
+            // The embedded software token makes its key on first use; INFO now tells the truth about it.
+            info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+            if (!info.HasKey)
+            {
+                throw new EnrollmentException("Token " + info.Serial + " has no signing key yet (run `prov device init`).");
+            }
         }
 
         if (info.KeyProtection is not (TokenCertificateProfile.SecureElement or TokenCertificateProfile.Software))
@@ -48,7 +63,6 @@ public static class TokenEnrollment
             throw new EnrollmentException("Token " + info.Serial + " reports an unknown key protection '" + info.KeyProtection + "'.");
         }
 
-        byte[] publicKey = await token.GetPublicKeyAsync(cancellationToken).ConfigureAwait(false);
         using ECDsa tokenKey = ImportPublicKey(publicKey, info.Serial);
 
         byte[] challenge = BuildChallenge(info.Serial, RandomNumberGenerator.GetBytes(NonceLength));

@@ -110,7 +110,7 @@ public sealed class RevocationList
             crl.Verify(bcIssuer.GetPublicKey());
             return true;
         }
-        catch (Exception e) when (e is InvalidKeyException or SignatureException or Org.BouncyCastle.Security.Certificates.CrlException or ArgumentException)
+        catch (Exception e) when (e is InvalidKeyException or SignatureException or Org.BouncyCastle.Security.Certificates.CrlException or ArgumentException or System.IO.IOException or InvalidOperationException or Asn1Exception)
         {
             return false;
         }

@@ -33,6 +33,10 @@ public sealed class TrustStore : IDisposable
     /// <summary>Largest CRL file accepted.</summary>
     public const int MaxCrlBytes = 16 * 1024 * 1024;
 
+    // SQLite result codes (sqlite.org/rescode.html).
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
     private static readonly byte[] SqliteHeader = Encoding.ASCII.GetBytes("SQLite format 3\0");
 
     private readonly SqliteConnection connection;
@@ -75,10 +79,15 @@ public sealed class TrustStore : IDisposable
             EnsureSchema(connection, fullPath);
             return new TrustStore(fullPath, connection);
         }
-        catch (SqliteException e)
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
         {
             connection.Dispose();
             throw new TrustStoreCorruptException("The trust store " + fullPath + " is not a readable database (" + e.Message + "); it was left unchanged.", e);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new TrustStoreException("The trust store " + fullPath + " cannot be opened (" + e.Message + ").", e);
         }
         catch
         {

@@ -129,6 +129,24 @@ public sealed class IdentityCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Enroll_certifies_the_real_embedded_software_token_as_development_key()
+    {
+        Assert.Equal(0, (await CliHarness.RunAsync(CliHarness.Services(Password), "identity", "create", "--name", "Ada", "--identity", Identity)).Code);
+        string state = Path.Combine(folder, "embedded-token");
+        Provenance.Device.TokenClient embedded = Provenance.Device.EmbeddedToken.Open(state);
+        CliRun run = await CliHarness.RunAsync(CliHarness.Services(Password, embedded), "identity", "enroll", "--identity", Identity);
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("software key (development, not hardware-protected)", run.Output, StringComparison.Ordinal);
+
+        // The command closed the token; open it again to read the key it now has.
+        await using Provenance.Device.TokenClient reopened = Provenance.Device.EmbeddedToken.Open(state);
+        string serial = (await reopened.GetInfoAsync()).Serial;
+        var leaf = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Identity, "tokens", serial + ".pem")));
+        Assert.True(Provenance.Identity.TokenCertificateProfile.CertifiesKey(leaf, await reopened.GetPublicKeyAsync()));
+        Assert.Equal("software", Provenance.Identity.TokenCertificateProfile.KeyProtectionOf(leaf));
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_one_line_with_its_exit_code_and_changes_nothing()
     {
         Assert.Equal(0, (await CliHarness.RunAsync(CliHarness.Services(Password), "identity", "create", "--name", "Ada", "--identity", Identity)).Code);

@@ -48,3 +48,54 @@ public sealed class DevelopmentIdentityTests : IDisposable
         Assert.Throws<IdentityExistsException>(() => DevelopmentIdentity.GetOrCreate(folder));
     }
 }
+
+public sealed class DevelopmentSigningChainTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task The_chain_is_issued_once_and_reissued_after_revocation()
+    {
+        string folder = temp.Combine("dev");
+        await using var token = new SoftwareTestToken("EMB-7");
+
+        X509Certificate2Collection first = await DevelopmentIdentity.GetSigningChainAsync(token, folder);
+        X509Certificate2Collection again = await DevelopmentIdentity.GetSigningChainAsync(token, folder);
+        Assert.Equal(first[0].RawData, again[0].RawData);
+        Assert.Equal(1, token.PressesRequested);
+        Assert.True(TokenCertificateProfile.CertifiesKey(first[0], token.PublicKey));
+
+        using (UnlockedIdentity root = DevelopmentIdentity.GetOrCreate(folder))
+        {
+            root.Revoke("EMB-7");
+        }
+
+        X509Certificate2Collection renewed = await DevelopmentIdentity.GetSigningChainAsync(token, folder);
+        Assert.NotEqual(first[0].SerialNumber, renewed[0].SerialNumber);
+        Assert.Equal(2, token.PressesRequested);
+    }
+
+    [Fact]
+    public async Task The_embedded_software_token_gets_a_development_chain_that_certifies_its_key()
+    {
+        await using Provenance.Device.TokenClient embedded = Provenance.Device.EmbeddedToken.Open(temp.Combine("embedded-token"));
+        X509Certificate2Collection chain = await DevelopmentIdentity.GetSigningChainAsync(embedded, temp.Combine("dev"));
+        Assert.True(TokenCertificateProfile.CertifiesKey(chain[0], await embedded.GetPublicKeyAsync()));
+        Assert.Equal(TokenCertificateProfile.Software, TokenCertificateProfile.KeyProtectionOf(chain[0]));
+        Assert.Contains("development", chain[0].Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_that_was_reset_and_rekeyed_gets_a_new_certificate()
+    {
+        string folder = temp.Combine("dev");
+        await using var before = new SoftwareTestToken("EMB-8");
+        await using var after = new SoftwareTestToken("EMB-8");
+        X509Certificate2Collection old = await DevelopmentIdentity.GetSigningChainAsync(before, folder);
+        X509Certificate2Collection fresh = await DevelopmentIdentity.GetSigningChainAsync(after, folder);
+        Assert.False(TokenCertificateProfile.CertifiesKey(old[0], after.PublicKey));
+        Assert.True(TokenCertificateProfile.CertifiesKey(fresh[0], after.PublicKey));
+    }
+}

@@ -69,3 +69,24 @@ public sealed class RevocationTests : IDisposable
         Assert.False(File.Exists(Path.Combine(root.Identity.Directory, ArtistIdentity.CrlFile)));
     }
 }
+
+public sealed class IdentityLedgerTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("{\"version\":1,\"crlNumber\":0,\"enrolled\":null,\"revoked\":[]}")]
+    [InlineData("{\"version\":1,\"crlNumber\":0,\"enrolled\":[],\"revoked\":[{\"tokenSerial\":\"T\",\"certificateSerial\":\"XYZ\",\"revokedAt\":\"2026-01-01T00:00:00Z\"}]}")]
+    [InlineData("{\"version\":1,\"crlNumber\":0,\"enrolled\":[{\"tokenSerial\":\"../x\",\"certificateSerial\":\"0A\",\"keyProtection\":\"software\",\"board\":\"b\",\"enrolledAt\":\"2026-01-01T00:00:00Z\",\"notAfter\":\"2026-01-01T00:00:00Z\"}],\"revoked\":[]}")]
+    public void A_damaged_ledger_is_reported_and_no_CRL_is_issued(string content)
+    {
+        using UnlockedIdentity root = DevelopmentIdentity.GetOrCreate(temp.Combine("dev"));
+        File.WriteAllText(Path.Combine(root.Identity.Directory, "identity.json"), content);
+        Assert.Throws<IdentityDamagedException>(() => root.IssueCrl());
+        Assert.Throws<IdentityDamagedException>(() => root.Identity.EnrolledTokens());
+        Assert.Equal(content, File.ReadAllText(Path.Combine(root.Identity.Directory, "identity.json")));
+    }
+}

@@ -12,26 +12,13 @@ namespace Provenance.Tests.Identity;
 public sealed class TokenEnrollmentTests : IDisposable
 {
     private const string Password = "correct horse battery staple";
-    private static readonly Lazy<(string Folder, ArtistIdentity Identity)> SharedTemplate = new(() =>
-    {
-        // One identity (and one PBKDF2 run) copied into each test's folder keeps the suite fast.
-        string folder = Path.Combine(Path.GetTempPath(), "prov-identity-tests", "template-" + Guid.NewGuid().ToString("N"));
-        return (folder, ArtistIdentity.Create("Ada Lovelace", "ada@example.org", null, Password, folder, ArtistIdentity.MinKeyDerivationIterations));
-    });
-
     private readonly TempFolder temp = new();
     private readonly UnlockedIdentity unlocked;
 
     public TokenEnrollmentTests()
     {
-        string folder = temp.Combine("identity");
-        Directory.CreateDirectory(folder);
-        foreach (string file in Directory.GetFiles(SharedTemplate.Value.Folder))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
-        unlocked = ArtistIdentity.Load(folder).Unlock(Password);
+        ArtistIdentity identity = ArtistIdentity.Create("Ada Lovelace", "ada@example.org", null, Password, temp.Combine("identity"), ArtistIdentity.MinKeyDerivationIterations);
+        unlocked = identity.Unlock(Password);
     }
 
     public void Dispose()

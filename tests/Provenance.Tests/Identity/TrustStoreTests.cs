@@ -127,3 +127,83 @@ public sealed class TrustStoreTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(DatabasePath));
     }
 }
+
+public sealed class TrustStoreForeignDatabaseTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void Someone_elses_SQLite_database_is_refused_and_not_modified()
+    {
+        string path = temp.Combine("photos.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO photos (title) VALUES ('sunset');";
+            command.ExecuteNonQuery();
+        }
+
+        byte[] before = File.ReadAllBytes(path);
+        var error = Assert.Throws<TrustStoreCorruptException>(() => TrustStore.Open(path));
+        Assert.Contains("not a prov trust store", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void An_empty_file_becomes_a_trust_store()
+    {
+        string path = temp.Combine("empty.db");
+        File.WriteAllBytes(path, []);
+        using TrustStore store = TrustStore.Open(path);
+        Assert.Empty(store.List());
+    }
+}
+
+public sealed class TrustStoreHostileInputTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void Every_truncation_and_bit_flip_of_a_CRL_or_root_is_refused_with_a_typed_error()
+    {
+        using UnlockedIdentity ada = DevelopmentIdentity.GetOrCreate(temp.Combine("ada"));
+        byte[] crl = ada.IssueCrl();
+        byte[] root = ada.Identity.RootCertificate.RawData;
+        using TrustStore store = TrustStore.Open(temp.Combine("trust.db"));
+        store.Add(root, "Ada");
+
+        for (int length = 0; length < crl.Length; length++)
+        {
+            Assert.ThrowsAny<TrustStoreException>(() => store.ImportCrl(crl[..length]));
+        }
+
+        for (int i = 0; i < crl.Length; i += 2)
+        {
+            byte[] flipped = (byte[])crl.Clone();
+            flipped[i] ^= 0x01;
+            try
+            {
+                CrlImportResult result = store.ImportCrl(flipped);
+                // A flip the parser tolerates must still leave the signature intact to be accepted (e.g. a DER length
+                // byte BouncyCastle reads leniently would change the signed bytes and fail the check).
+                Assert.Fail("a CRL with bit " + i + " flipped was accepted as number " + result.Number);
+            }
+            catch (TrustStoreException)
+            {
+            }
+        }
+
+        Assert.Empty(store.ToTrustSettings().Crls);
+        for (int length = 1; length < root.Length; length += 7)
+        {
+            Assert.ThrowsAny<TrustStoreException>(() => store.Add(root[..length], "Truncated " + length));
+        }
+
+        Assert.Single(store.List());
+    }
+}
