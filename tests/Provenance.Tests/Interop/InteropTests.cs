@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Provenance.C2pa;
+using Provenance.Verification;
 using Provenance.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -134,6 +135,32 @@ public class InteropTests(ITestOutputHelper output)
 
         JsonElement result = RunNode(interop, "c2pa-ts-read.mjs", [path]);
         Assert.True(result.GetProperty("state").GetString() == "Valid", result.ToString());
+    }
+
+    [Theory]
+    [InlineData("pd-es256.jpg")]
+    [InlineData("pd-es256.png")]
+    [InlineData("pd-es256.tif")]
+    [InlineData("pd-es256.webp")]
+    public async Task C2paRsTrustsOurResignedFixtureInEveryFormat(string fixture)
+    {
+        string? interop = InteropDirectory();
+        if (interop == null)
+        {
+            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
+            return;
+        }
+        using var pki = new TestPki("Format Artist");
+        using TempFolder folder = TestAssets.NewFolder();
+        string path = folder.File("resigned" + Path.GetExtension(fixture));
+        string rootPath = folder.File("roots.pem");
+        SignResult result = await new ManifestSigner().SignFileAsync(TestAssets.Fixture(fixture), path, Signing.Request(), pki.Signer());
+        Assert.True(result.HasParentIngredient);
+        File.WriteAllText(rootPath, pki.Root.ExportCertificatePem() + "\n" + File.ReadAllText(TestAssets.Fixture("pd-test-root.pem")));
+
+        JsonElement rs = RunReader(interop, path, rootPath);
+        Assert.True(rs.GetProperty("state").GetString() == "Trusted", rs.ToString());
+        Assert.Equal(Verdict.Trusted, Provenance.Verification.Verifier.VerifyFile(path, new Provenance.Verification.TrustSettings { Anchors = [pki.Root] }).Verdict);
     }
 
     private JsonElement RunReader(string interop, string file, string? root) =>
