@@ -99,6 +99,8 @@ public static class ConsentXmp
             : ParseMeta(existingPacket);
         XElement rdf = meta.Element(Rdf + "RDF") ?? AddRdf(meta);
 
+        // XMP Specification Part 1: every rdf:Description of a packet carries the same rdf:about.
+        string about = (string?)rdf.Elements(Rdf + "Description").FirstOrDefault()?.Attribute(Rdf + "about") ?? "";
         var replaced = new List<XName> { Plus + "DataMining", Plus + "OtherConstraints" };
         if (creator is not null) replaced.Add(Dc + "creator");
         if (title is not null) replaced.Add(Dc + "title");
@@ -111,7 +113,7 @@ public static class ConsentXmp
         }
 
         var ours = new XElement(Rdf + "Description",
-            new XAttribute(Rdf + "about", ""),
+            new XAttribute(Rdf + "about", about),
             new XAttribute(XNamespace.Xmlns + "plus", PlusNamespace),
             new XElement(Plus + "DataMining", PlusDataMining.For(consent)),
             new XElement(Plus + "OtherConstraints", LangAlt(DescribeConsent(consent))));

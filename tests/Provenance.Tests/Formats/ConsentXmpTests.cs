@@ -81,9 +81,11 @@ public class ConsentXmpTests
     public void Build_AcceptsABareRdfRoot()
     {
         const string bare = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:a=\"urn:a\" a:b=\"kept\"/></rdf:RDF>";
-        string merged = ConsentXmp.Build(ConsentClaims.AllNotAllowed(), bare);
+        string merged = ConsentXmp.Build(ConsentClaims.AllNotAllowed(), bare.Replace("rdf:about=\"\"", "rdf:about=\"uuid:1234\""));
         Assert.Contains("<x:xmpmeta", merged);
         Assert.Contains("a:b=\"kept\"", merged);
+        Assert.Equal(2, merged.Split("rdf:about=\"uuid:1234\"").Length - 1);
+        Assert.Equal(PlusDataMining.Prohibited, ConsentXmp.ReadDataMining(merged));
     }
 
     [Theory]
