@@ -87,6 +87,21 @@ namespace ProvenanceDevice.Token.SecureElement
             _hasKey = 0;
         }
 
+        /// <summary>What protects the key, for ATTEST (the shape of the token's IKeyAttestation).</summary>
+        public string Describe()
+        {
+            return "ATECC608B slot 0: P-256 key generated in the chip, never readable; external-digest signatures only; Counter0 advances on every signature";
+        }
+
+        /// <summary>
+        /// The chip's certificate chain: empty, because this token provisions a blank ATECC608B itself
+        /// (no Microchip-signed device certificate); the artist's identity certifies the key instead.
+        /// </summary>
+        public byte[] GetCertificateChain()
+        {
+            return new byte[0];
+        }
+
         private void RequireKey()
         {
             if (!HasKey) throw new System.InvalidOperationException("no key in the secure element: generate one first");

@@ -229,6 +229,23 @@ public sealed class ProvisioningTests : IDisposable
     }
 
     [Fact]
+    public void EmulatedSecureElementIsProvisionedOnceAndKeepsItsSerial()
+    {
+        var first = EmulatedSecureElement.Open(_folder);
+        var hardware = new TokenHardware();
+        first.AttachTo(hardware);
+        Assert.Same(first.Key, hardware.Key);
+        Assert.Equal(KeyProtection.SecureElement, hardware.Key.Protection);
+        first.Key.Generate();
+
+        var second = EmulatedSecureElement.Open(_folder);
+
+        Assert.Equal(first.Serial, second.Serial);
+        Assert.True(second.Key.HasKey);
+        Assert.Equal(first.Key.GetPublicKey(), second.Key.GetPublicKey());
+    }
+
+    [Fact]
     public void CorruptStateFileIsReportedNotGuessed()
     {
         Directory.CreateDirectory(_folder);
