@@ -33,11 +33,21 @@ namespace ProvenanceDevice.Token.Esp32
             if (board.SecureElement)
             {
                 Atecc608 chip = new Atecc608(new EspI2cBus(board.I2cBus, board.I2cSdaPin, board.I2cSclPin, board.SecureElementAddress));
-                // First boot of a new board: configure and lock the chip. Later boots only check it.
-                if (!chip.IsProvisioned()) chip.Provision();
+                try
+                {
+                    // First boot of a new board: configure and lock the chip. Later boots only check it.
+                    if (!chip.IsProvisioned()) chip.Provision();
+                    hardware.Serial = chip.ReadSerialNumberHex();
+                }
+                catch (SecureElementException e)
+                {
+                    // A board built for a secure element never falls back to a software key: stop and show the error.
+                    Debug.WriteLine(e.Message);
+                    hardware.Led.Show(LedState.Error);
+                    Thread.Sleep(Timeout.Infinite);
+                }
                 hardware.Key = new SecureElementKey(chip);
                 hardware.Entropy = new SecureElementEntropy(chip);
-                hardware.Serial = chip.ReadSerialNumberHex();
             }
             else
             {

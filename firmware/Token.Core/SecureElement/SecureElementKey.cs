@@ -70,9 +70,16 @@ namespace ProvenanceDevice.Token.SecureElement
         {
             if (digest == null || digest.Length != 32) throw new System.ArgumentException("digest must be 32 bytes", "digest");
             RequireKey();
-            byte[] signature = _chip.SignDigest(Atecc608Config.SigningSlot, digest, false);
-            _lastSignatureCounter = _chip.ReadCounter(0);
-            return signature;
+            // One wake session: load the digest into TempKey, sign it, read the Counter0 the signature advanced.
+            byte[][] results = _chip.ExecuteSequence(new AteccCommand[]
+            {
+                AteccCommand.NonceLoad(digest, false),
+                AteccCommand.SignDigest(Atecc608Config.SigningSlot, false),
+                AteccCommand.Counter(0, false),
+            });
+            byte[] counter = results[2];
+            _lastSignatureCounter = counter[0] | (counter[1] << 8) | (counter[2] << 16) | (counter[3] << 24);
+            return results[1];
         }
 
         /// <summary>

@@ -75,12 +75,15 @@ internal sealed class ScriptedBus : II2cBus
     private byte[]? _current;
     private int _position;
 
+    public int CommandsSent { get; private set; }
+
     public void Enqueue(params byte[] answer) => _answers.Enqueue(answer);
 
     public bool Write(byte[] data)
     {
         if (data.Length > 0 && data[0] == 0x03)
         {
+            CommandsSent++;
             _current = _answers.Count > 0 ? _answers.Dequeue() : null;
             _position = 0;
         }
