@@ -109,3 +109,32 @@ internal sealed class ScriptedBus : II2cBus
     {
     }
 }
+
+/// <summary>Passes everything through until <c>commandsBeforeCut</c> command packets were sent, then goes dead, as when the board loses power.</summary>
+internal sealed class PowerCutBus : II2cBus
+{
+    private readonly II2cBus _inner;
+    private int _commandsLeft;
+
+    public PowerCutBus(II2cBus inner, int commandsBeforeCut)
+    {
+        _inner = inner;
+        _commandsLeft = commandsBeforeCut;
+    }
+
+    public bool Write(byte[] data)
+    {
+        if (_commandsLeft <= 0) return false;
+        if (data.Length > 1 && data[0] == 0x03) _commandsLeft--;
+        return _inner.Write(data);
+    }
+
+    public bool Read(byte[] buffer) => _commandsLeft > 0 && _inner.Read(buffer);
+
+    public void Wake()
+    {
+        if (_commandsLeft > 0) _inner.Wake();
+    }
+
+    public void DelayMs(int ms) => _inner.DelayMs(ms);
+}
