@@ -28,7 +28,6 @@ namespace ProvenanceDevice.Token.SecureElement
         public const int InitialPollDelayMs = 1;
         public const int PollIntervalMs = 2;
 
-        private const int WordAddressReset = 0x00;
         private const int WordAddressSleep = 0x01;
         private const int WordAddressIdle = 0x02;
 

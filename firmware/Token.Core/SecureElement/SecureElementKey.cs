@@ -70,9 +70,16 @@ namespace ProvenanceDevice.Token.SecureElement
         {
             if (digest == null || digest.Length != 32) throw new System.ArgumentException("digest must be 32 bytes", "digest");
             RequireKey();
-            byte[] signature = _chip.SignDigest(Atecc608Config.SigningSlot, digest, false);
-            _lastSignatureCounter = _chip.ReadCounter(0);
-            return signature;
+            // One wake session: load the digest into TempKey, sign it, read the Counter0 the signature advanced.
+            byte[][] results = _chip.ExecuteSequence(new AteccCommand[]
+            {
+                AteccCommand.NonceLoad(digest, false),
+                AteccCommand.SignDigest(Atecc608Config.SigningSlot, false),
+                AteccCommand.Counter(0, false),
+            });
+            byte[] counter = results[2];
+            _lastSignatureCounter = counter[0] | (counter[1] << 8) | (counter[2] << 16) | (counter[3] << 24);
+            return results[1];
         }
 
         /// <summary>
@@ -85,6 +92,21 @@ namespace ProvenanceDevice.Token.SecureElement
             _chip.WriteSlot(Atecc608Config.KeyRecordSlot, 0, 0, new byte[32]);
             _publicKey = null;
             _hasKey = 0;
+        }
+
+        /// <summary>What protects the key, for ATTEST (the shape of the token's IKeyAttestation).</summary>
+        public string Describe()
+        {
+            return "ATECC608B slot 0: P-256 key generated in the chip, never readable; external-digest signatures only; Counter0 advances on every signature";
+        }
+
+        /// <summary>
+        /// The chip's certificate chain: empty, because this token provisions a blank ATECC608B itself
+        /// (no Microchip-signed device certificate); the artist's identity certifies the key instead.
+        /// </summary>
+        public byte[] GetCertificateChain()
+        {
+            return new byte[0];
         }
 
         private void RequireKey()

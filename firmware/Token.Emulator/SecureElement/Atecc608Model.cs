@@ -31,6 +31,7 @@ public sealed class Atecc608Model : II2cBus
     private const string StateFileName = "atecc608b.json";
     private const int MaxCountByte = AteccCommand.PacketOverhead + 148;
 
+    private readonly object _sync = new();
     private readonly string? _stateFolder;
     private readonly byte[] _config;
     private readonly byte[][] _slots;
@@ -138,6 +139,34 @@ public sealed class Atecc608Model : II2cBus
     /// <inheritdoc />
     public void Wake()
     {
+        lock (_sync) WakeLocked();
+    }
+
+    /// <inheritdoc />
+    public bool Write(byte[] data)
+    {
+        lock (_sync) return WriteLocked(data);
+    }
+
+    /// <inheritdoc />
+    public bool Read(byte[] buffer)
+    {
+        lock (_sync) return ReadLocked(buffer);
+    }
+
+    /// <inheritdoc />
+    public void DelayMs(int ms)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ms);
+        lock (_sync)
+        {
+            _nowMs += ms;
+            CheckWatchdog();
+        }
+    }
+
+    private void WakeLocked()
+    {
         CheckWatchdog();
         WakePulses++;
         if (_ignoreNextWake)
@@ -155,8 +184,7 @@ public sealed class Atecc608Model : II2cBus
         _outputPosition = 0;
     }
 
-    /// <inheritdoc />
-    public bool Write(byte[] data)
+    private bool WriteLocked(byte[] data)
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckWatchdog();
@@ -181,8 +209,7 @@ public sealed class Atecc608Model : II2cBus
         }
     }
 
-    /// <inheritdoc />
-    public bool Read(byte[] buffer)
+    private bool ReadLocked(byte[] buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         CheckWatchdog();
@@ -196,14 +223,6 @@ public sealed class Atecc608Model : II2cBus
         Array.Copy(_output, _outputPosition, buffer, 0, buffer.Length);
         _outputPosition += buffer.Length;
         return true;
-    }
-
-    /// <inheritdoc />
-    public void DelayMs(int ms)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(ms);
-        _nowMs += ms;
-        CheckWatchdog();
     }
 
     private static Atecc608Model CreateFactoryNew(string? stateFolder)

@@ -49,6 +49,33 @@ public sealed class ProvisioningTests : IDisposable
         Assert.Equal(before, chip.ReadConfigZone());
     }
 
+    [Theory]
+    [InlineData(3)]     // while reading the config zone
+    [InlineData(12)]    // in the middle of the config writes
+    [InlineData(22)]    // right after the config lock was sent
+    [InlineData(40)]    // in the middle of clearing the data slots
+    [InlineData(80)]    // around the data lock
+    public void ProvisioningCutShortFinishesOnTheNextBoot(int commandsBeforeCut)
+    {
+        var model = Atecc608Model.CreateFactoryNew();
+        var cut = new Atecc608(new PowerCutBus(model, commandsBeforeCut));
+        var interrupted = Assert.Throws<SecureElementException>(() => cut.Provision());
+        Assert.True(interrupted.IsTransient);
+        Assert.False(model.IsDataLocked);
+        model.Wake();
+        model.Write(new byte[] { 0x01 });
+
+        var chip = new Atecc608(model);
+        chip.Provision();
+
+        Assert.True(chip.IsProvisioned());
+        var key = new SecureElementKey(chip);
+        key.Generate();
+        byte[] digest = SHA256.HashData("after the cut"u8);
+        using ECDsa verifier = ImportPublicKey(key.GetPublicKey());
+        Assert.True(verifier.VerifyHash(digest, key.SignDigest(digest), DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    }
+
     [Fact]
     public void ChipLockedWithAnotherConfigurationIsRejected()
     {
@@ -226,6 +253,23 @@ public sealed class ProvisioningTests : IDisposable
         using ECDsa verifier = ImportPublicKey(publicKey);
         Assert.True(verifier.VerifyHash(digest, sameKey.SignDigest(digest), DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
         Assert.Equal(2, sameKey.LastSignatureCounter);
+    }
+
+    [Fact]
+    public void EmulatedSecureElementIsProvisionedOnceAndKeepsItsSerial()
+    {
+        var first = EmulatedSecureElement.Open(_folder);
+        var hardware = new TokenHardware();
+        first.AttachTo(hardware);
+        Assert.Same(first.Key, hardware.Key);
+        Assert.Equal(KeyProtection.SecureElement, hardware.Key.Protection);
+        first.Key.Generate();
+
+        var second = EmulatedSecureElement.Open(_folder);
+
+        Assert.Equal(first.Serial, second.Serial);
+        Assert.True(second.Key.HasKey);
+        Assert.Equal(first.Key.GetPublicKey(), second.Key.GetPublicKey());
     }
 
     [Fact]

@@ -75,12 +75,15 @@ internal sealed class ScriptedBus : II2cBus
     private byte[]? _current;
     private int _position;
 
+    public int CommandsSent { get; private set; }
+
     public void Enqueue(params byte[] answer) => _answers.Enqueue(answer);
 
     public bool Write(byte[] data)
     {
         if (data.Length > 0 && data[0] == 0x03)
         {
+            CommandsSent++;
             _current = _answers.Count > 0 ? _answers.Dequeue() : null;
             _position = 0;
         }
@@ -105,4 +108,33 @@ internal sealed class ScriptedBus : II2cBus
     public void DelayMs(int ms)
     {
     }
+}
+
+/// <summary>Passes everything through until <c>commandsBeforeCut</c> command packets were sent, then goes dead, as when the board loses power.</summary>
+internal sealed class PowerCutBus : II2cBus
+{
+    private readonly II2cBus _inner;
+    private int _commandsLeft;
+
+    public PowerCutBus(II2cBus inner, int commandsBeforeCut)
+    {
+        _inner = inner;
+        _commandsLeft = commandsBeforeCut;
+    }
+
+    public bool Write(byte[] data)
+    {
+        if (_commandsLeft <= 0) return false;
+        if (data.Length > 1 && data[0] == 0x03) _commandsLeft--;
+        return _inner.Write(data);
+    }
+
+    public bool Read(byte[] buffer) => _commandsLeft > 0 && _inner.Read(buffer);
+
+    public void Wake()
+    {
+        if (_commandsLeft > 0) _inner.Wake();
+    }
+
+    public void DelayMs(int ms) => _inner.DelayMs(ms);
 }
