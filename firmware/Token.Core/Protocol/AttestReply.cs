@@ -8,6 +8,7 @@ namespace ProvenanceDevice.Token.Protocol
     {
         /// <summary>A <see cref="Hal.KeyProtection"/> value.</summary>
         public int KeyProtection;
+        /// <summary>Token serial number.</summary>
         public string Serial;
         /// <summary>0x04 || X || Y, or empty when there is no key.</summary>
         public byte[] PublicKey;
@@ -16,6 +17,7 @@ namespace ProvenanceDevice.Token.Protocol
         /// <summary>Certificate chain the secure element provides (concatenated DER certificates), or empty.</summary>
         public byte[] CertificateChain;
 
+        /// <summary>The reply payload.</summary>
         public byte[] Encode()
         {
             PayloadWriter writer = new PayloadWriter(128 + (CertificateChain == null ? 0 : CertificateChain.Length));
@@ -27,6 +29,7 @@ namespace ProvenanceDevice.Token.Protocol
             return writer.ToArray();
         }
 
+        /// <summary>Parses the payload; throws ProtocolException (BadPayload) naming the field that is short.</summary>
         public static AttestReply Decode(byte[] payload)
         {
             PayloadReader reader = new PayloadReader(payload);

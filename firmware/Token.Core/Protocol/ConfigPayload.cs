@@ -8,17 +8,27 @@ namespace ProvenanceDevice.Token.Protocol
     /// </summary>
     public sealed class ConfigPayload
     {
+        /// <summary>Size of the payload.</summary>
         public const int EncodedLength = 6;
+        /// <summary>Largest N.</summary>
         public const int MaxSessionSignatures = 1000;
+        /// <summary>Largest M (8 hours).</summary>
         public const int MaxSessionMinutes = 480;
+        /// <summary>Shortest press timeout.</summary>
         public const int MinPressTimeoutSeconds = 5;
+        /// <summary>Longest press timeout.</summary>
         public const int MaxPressTimeoutSeconds = 300;
+        /// <summary>Press timeout of a fresh or reset token.</summary>
         public const int DefaultPressTimeoutSeconds = 30;
 
+        /// <summary>N: signatures one press allows (0: no count limit).</summary>
         public int SessionSignatures;
+        /// <summary>M: minutes a session stays open (0: no time limit).</summary>
         public int SessionMinutes;
+        /// <summary>How long the token waits for its button.</summary>
         public int PressTimeoutSeconds = DefaultPressTimeoutSeconds;
 
+        /// <summary>The 6-byte payload.</summary>
         public byte[] Encode()
         {
             PayloadWriter writer = new PayloadWriter(EncodedLength);

@@ -3,10 +3,13 @@ namespace ProvenanceDevice.Token.Protocol
     /// <summary>Payload of the INFO reply (PROTOCOL.md, "INFO").</summary>
     public sealed class InfoReply
     {
+        /// <summary>Wire protocol version (1).</summary>
         public int ProtocolVersion;
+        /// <summary>A signing key exists.</summary>
         public bool HasKey;
         /// <summary>A <see cref="Hal.KeyProtection"/> value.</summary>
         public int KeyProtection;
+        /// <summary>The key lives in an ATECC608B.</summary>
         public bool SecureElementPresent;
         /// <summary>Highest counter value ever reserved (0 before the first signature); the next signature gets a larger one.</summary>
         public long Counter;
@@ -14,19 +17,28 @@ namespace ProvenanceDevice.Token.Protocol
         public long LogFirstIndex;
         /// <summary>Number of log entries held (indexes LogFirstIndex .. LogFirstIndex + LogCount - 1).</summary>
         public long LogCount;
+        /// <summary>A PIN is set.</summary>
         public bool PinSet;
+        /// <summary>The PIN was verified in this connection.</summary>
         public bool PinVerified;
+        /// <summary>8 wrong PINs: only INFO and RESET work.</summary>
         public bool Locked;
+        /// <summary>Wrong PINs left before the lock.</summary>
         public int PinTriesLeft;
+        /// <summary>A signing session lets SIGN go without a press.</summary>
         public bool SessionOpen;
         /// <summary>Signatures the open session still allows without a press (0 when closed or limited by time only).</summary>
         public int SessionSignaturesLeft;
         /// <summary>Seconds the open session stays open (0 when closed or limited by count only).</summary>
         public long SessionSecondsLeft;
+        /// <summary>Firmware version string.</summary>
         public string FirmwareVersion;
+        /// <summary>Board profile name from boards.json.</summary>
         public string Board;
+        /// <summary>Token serial number.</summary>
         public string Serial;
 
+        /// <summary>The reply payload.</summary>
         public byte[] Encode()
         {
             PayloadWriter writer = new PayloadWriter(96);

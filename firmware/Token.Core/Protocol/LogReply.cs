@@ -6,11 +6,16 @@ namespace ProvenanceDevice.Token.Protocol
     /// </summary>
     public sealed class LogReply
     {
+        /// <summary>Index of the oldest entry held.</summary>
         public long LogFirstIndex;
+        /// <summary>Entries held.</summary>
         public long LogCount;
+        /// <summary>Index of Entries[0].</summary>
         public long StartIndex;
+        /// <summary>The entries returned, oldest first.</summary>
         public LogEntry[] Entries;
 
+        /// <summary>The reply payload.</summary>
         public byte[] Encode()
         {
             PayloadWriter writer = new PayloadWriter(13 + Entries.Length * LogEntry.EncodedLength);
@@ -22,6 +27,7 @@ namespace ProvenanceDevice.Token.Protocol
             return writer.ToArray();
         }
 
+        /// <summary>Parses the payload; throws ProtocolException (BadPayload) naming the field that is short.</summary>
         public static LogReply Decode(byte[] payload)
         {
             PayloadReader reader = new PayloadReader(payload);

@@ -3,11 +3,15 @@ namespace ProvenanceDevice.Token.Protocol
     /// <summary>Payload of the LOG request: first entry index (4 bytes) and how many entries (1 byte, 1..16).</summary>
     public sealed class LogRequest
     {
+        /// <summary>Most entries one LOG request may ask for.</summary>
         public const int MaxEntries = 16;
 
+        /// <summary>Index of the first entry wanted.</summary>
         public long StartIndex;
+        /// <summary>Entries wanted, 1..16.</summary>
         public int Count;
 
+        /// <summary>The 5-byte request payload.</summary>
         public byte[] Encode()
         {
             PayloadWriter writer = new PayloadWriter(5);

@@ -27,6 +27,7 @@ namespace ProvenanceDevice.Token.Protocol
             get { return _data.Length - _position; }
         }
 
+        /// <summary>Reads one byte.</summary>
         public int ReadByte(string field)
         {
             Need(1, field);
@@ -42,6 +43,7 @@ namespace ProvenanceDevice.Token.Protocol
             return value == 1;
         }
 
+        /// <summary>Reads 2 bytes, big-endian.</summary>
         public int ReadUInt16(string field)
         {
             Need(2, field);
@@ -50,6 +52,7 @@ namespace ProvenanceDevice.Token.Protocol
             return value;
         }
 
+        /// <summary>Reads 4 bytes, big-endian, unsigned.</summary>
         public long ReadUInt32(string field)
         {
             Need(4, field);
@@ -58,6 +61,7 @@ namespace ProvenanceDevice.Token.Protocol
             return value;
         }
 
+        /// <summary>Reads 8 bytes, big-endian, signed.</summary>
         public long ReadInt64(string field)
         {
             Need(8, field);
@@ -66,6 +70,7 @@ namespace ProvenanceDevice.Token.Protocol
             return value;
         }
 
+        /// <summary>Reads exactly count bytes.</summary>
         public byte[] ReadBytes(int count, string field)
         {
             if (count < 0) throw Bad(field, _position, "has negative length");

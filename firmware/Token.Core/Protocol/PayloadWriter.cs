@@ -18,17 +18,20 @@ namespace ProvenanceDevice.Token.Protocol
             get { return _used; }
         }
 
+        /// <summary>Writes the low byte.</summary>
         public void WriteByte(int value)
         {
             Ensure(1);
             _buffer[_used++] = (byte)value;
         }
 
+        /// <summary>Writes 1 or 0.</summary>
         public void WriteBool(bool value)
         {
             WriteByte(value ? 1 : 0);
         }
 
+        /// <summary>Writes 2 bytes, big-endian.</summary>
         public void WriteUInt16(int value)
         {
             Ensure(2);
@@ -36,6 +39,7 @@ namespace ProvenanceDevice.Token.Protocol
             _buffer[_used++] = (byte)value;
         }
 
+        /// <summary>Writes 4 bytes, big-endian.</summary>
         public void WriteUInt32(long value)
         {
             Ensure(4);
@@ -49,11 +53,13 @@ namespace ProvenanceDevice.Token.Protocol
             for (int shift = 56; shift >= 0; shift -= 8) _buffer[_used++] = (byte)(value >> shift);
         }
 
+        /// <summary>Writes the bytes as they are.</summary>
         public void WriteBytes(byte[] data)
         {
             WriteBytes(data, 0, data.Length);
         }
 
+        /// <summary>Writes count bytes from offset.</summary>
         public void WriteBytes(byte[] data, int offset, int count)
         {
             Ensure(count);

@@ -15,13 +15,19 @@ namespace ProvenanceDevice.Token.Protocol
         /// <summary>Reports the PIN state only: [0x04].</summary>
         public const int Status = 0x04;
 
+        /// <summary>Shortest PIN, bytes.</summary>
         public const int MinLength = 4;
+        /// <summary>Longest PIN, bytes.</summary>
         public const int MaxLength = 32;
 
+        /// <summary>Set, Verify, Change or Status.</summary>
         public int SubCommand;
+        /// <summary>The PIN (the old one for Change).</summary>
         public byte[] Pin;
+        /// <summary>The new PIN (Change only).</summary>
         public byte[] NewPin;
 
+        /// <summary>The request payload.</summary>
         public byte[] Encode()
         {
             PayloadWriter writer = new PayloadWriter(68);

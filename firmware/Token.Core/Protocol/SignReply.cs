@@ -3,6 +3,7 @@ namespace ProvenanceDevice.Token.Protocol
     /// <summary>Payload of the SIGN reply (PROTOCOL.md, "SIGN"): signature, counter, log entry hash, time, previous hash.</summary>
     public sealed class SignReply
     {
+        /// <summary>Size of the payload (144 bytes).</summary>
         public const int EncodedLength = 64 + 8 + 32 + 8 + 32;
 
         /// <summary>ECDSA P-256 signature over SHA-256 of the to-be-signed bytes, r || s (32 bytes each).</summary>
@@ -16,6 +17,7 @@ namespace ProvenanceDevice.Token.Protocol
         /// <summary>Hash of the log entry before it (zeros for the first).</summary>
         public byte[] PreviousHash;
 
+        /// <summary>The reply payload.</summary>
         public byte[] Encode()
         {
             PayloadWriter writer = new PayloadWriter(EncodedLength);

@@ -18,6 +18,7 @@ namespace ProvenanceDevice.Token.State
         private readonly string _name;
         private long _sequence = -1;
 
+        /// <summary>A record kept as name.0 / name.1 in storage.</summary>
         public DurableRecord(IStorage storage, string name)
         {
             _storage = storage;

@@ -12,6 +12,7 @@ namespace ProvenanceDevice.Token.State
         private readonly DurableRecord _record;
         private long _value;
 
+        /// <summary>Loads the counter (0 when never written).</summary>
         public MonotonicCounter(IStorage storage)
         {
             _record = new DurableRecord(storage, "counter");

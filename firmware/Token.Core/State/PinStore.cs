@@ -10,6 +10,7 @@ namespace ProvenanceDevice.Token.State
     /// </summary>
     public sealed class PinStore
     {
+        /// <summary>Consecutive wrong PINs that lock the token.</summary>
         public const int MaxTries = 8;
         private const int SaltLength = 16;
 
@@ -20,6 +21,7 @@ namespace ProvenanceDevice.Token.State
         private byte[] _salt;
         private byte[] _hash;
 
+        /// <summary>Loads the PIN state; entropy salts new PINs.</summary>
         public PinStore(IStorage storage, IEntropy entropy)
         {
             _record = new DurableRecord(storage, "pin");
@@ -39,6 +41,7 @@ namespace ProvenanceDevice.Token.State
             }
         }
 
+        /// <summary>A PIN is set.</summary>
         public bool IsSet
         {
             get { return _set; }
@@ -50,6 +53,7 @@ namespace ProvenanceDevice.Token.State
             get { return _failures >= MaxTries; }
         }
 
+        /// <summary>Wrong PINs left before the lock.</summary>
         public int TriesLeft
         {
             get { return MaxTries - _failures; }

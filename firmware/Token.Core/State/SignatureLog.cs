@@ -11,7 +11,9 @@ namespace ProvenanceDevice.Token.State
     /// </summary>
     public sealed class SignatureLog
     {
+        /// <summary>Ring size the token uses (it keeps capacity - 1 entries).</summary>
         public const int DefaultCapacity = 1024;
+        /// <summary>Appends between writes of the logmeta record.</summary>
         public const int MetaInterval = 32;
         private const int RecordLength = 8 + LogEntry.EncodedLength + 8;
 
@@ -34,6 +36,7 @@ namespace ProvenanceDevice.Token.State
             Recover();
         }
 
+        /// <summary>Ring size in records.</summary>
         public int Capacity
         {
             get { return _capacity; }
@@ -51,6 +54,7 @@ namespace ProvenanceDevice.Token.State
             get { return _next; }
         }
 
+        /// <summary>Entries held.</summary>
         public long Count
         {
             get { return _next - _first; }
