@@ -26,7 +26,8 @@ namespace ProvenanceDevice.Token.State
         /// <summary>Opens the log and recovers its end after a power cut.</summary>
         public SignatureLog(IStorage storage, int capacity)
         {
-            if (capacity < 2) throw new System.ArgumentOutOfRangeException("capacity");
+            // Recovery scans forward from the lagging meta record, so the ring must outlast that lag.
+            if (capacity < 2 * MetaInterval) throw new System.ArgumentOutOfRangeException("capacity");
             _storage = storage;
             _capacity = capacity;
             _meta = new DurableRecord(storage, "logmeta");

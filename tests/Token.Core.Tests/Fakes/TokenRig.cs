@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using ProvenanceDevice.Token;
+using ProvenanceDevice.Token.Hal;
+using ProvenanceDevice.Token.Protocol;
+
+namespace Token.Core.Tests.Fakes;
+
+/// <summary>One reply message as the host sees it, after CONTINUE and WAITING_FOR_PRESS frames.</summary>
+public sealed class TokenReply
+{
+    public byte Type { get; init; }
+    public byte[] Payload { get; init; } = Array.Empty<byte>();
+    public int Continues { get; init; }
+    public int WaitingForPress { get; init; }
+    /// <summary>False when the token sent nothing final (e.g. power was cut).</summary>
+    public bool Received { get; init; }
+
+    public bool IsError => Type == MessageType.Error;
+
+    public int ErrorCode => IsError ? ErrorReply.CodeOf(Payload) : 0;
+
+    public string Reason => IsError ? ErrorReply.ReasonOf(Payload) : "";
+
+    public override string ToString() => IsError
+        ? "ERROR " + ErrorReply.NameOf(ErrorCode) + ": " + Reason
+        : "0x" + Type.ToString("X2") + " with " + Payload.Length + " bytes";
+}
+
+/// <summary>
+/// A token on test hardware plus the host's side of the conversation, written with the same message classes
+/// (<see cref="MessageChunker"/>, <see cref="MessageAssembler"/>) the host client uses.
+/// </summary>
+public sealed class TokenRig
+{
+    private byte _sequence;
+
+    public TokenRig(SimulatedFlash? flash = null, EcdsaTestKey? key = null)
+    {
+        Flash = flash ?? new SimulatedFlash();
+        Key = key ?? new EcdsaTestKey();
+        Hardware = new TokenHardware
+        {
+            Storage = Flash,
+            Button = Button,
+            Led = Led,
+            Clock = Clock,
+            Entropy = new TestEntropy(),
+            Key = Key,
+            Board = "emulator",
+            Serial = "TEST-0001",
+            FirmwareVersion = "0.1.0-test",
+        };
+        Sink = new RecordingSink(Flash);
+        Core = new TokenCore(Hardware);
+    }
+
+    public SimulatedFlash Flash { get; }
+    public EcdsaTestKey Key { get; }
+    public TestButton Button { get; } = new();
+    public TestLed Led { get; } = new();
+    public TestClock Clock { get; } = new();
+    public TokenHardware Hardware { get; }
+    public RecordingSink Sink { get; }
+    public TokenCore Core { get; private set; }
+
+    /// <summary>Power-cycles the token: a new core on the surviving storage, same key slot.</summary>
+    public void Restart()
+    {
+        Flash.PowerOn();
+        Core = new TokenCore(Hardware);
+    }
+
+    public TokenReply Request(byte type, byte[]? payload = null)
+    {
+        byte sequence = ++_sequence;
+        Frame[] chunks = MessageChunker.Split(type, sequence, payload ?? Array.Empty<byte>());
+        int continues = 0;
+        for (int i = 0; i < chunks.Length; i++)
+        {
+            List<Frame> answer = Exchange(chunks[i].Encode());
+            if (i < chunks.Length - 1)
+            {
+                // The token must acknowledge each chunk before the next is sent (PROTOCOL.md).
+                if (answer.Count == 1 && answer[0].Type == MessageType.Continue && answer[0].Sequence == sequence)
+                {
+                    continues++;
+                    continue;
+                }
+                return Finish(answer, sequence, continues);
+            }
+            return Finish(answer, sequence, continues);
+        }
+        throw new InvalidOperationException("unreachable");
+    }
+
+    public TokenReply Info() => Request(MessageType.Info);
+
+    public InfoReply InfoFields()
+    {
+        TokenReply reply = Info();
+        Assert.False(reply.IsError, reply.ToString());
+        return InfoReply.Decode(reply.Payload);
+    }
+
+    public byte[] GenerateKeyPressed()
+    {
+        Button.QueuePress(true);
+        TokenReply reply = Request(MessageType.GenerateKey);
+        Assert.False(reply.IsError, reply.ToString());
+        return reply.Payload;
+    }
+
+    public SignReply SignPressed(byte[] toBeSigned)
+    {
+        Button.QueuePress(true);
+        TokenReply reply = Request(MessageType.Sign, toBeSigned);
+        Assert.False(reply.IsError, reply.ToString());
+        return SignReply.Decode(reply.Payload);
+    }
+
+    public TokenReply Pin(int subCommand, string pin, string? newPin = null)
+    {
+        var request = new PinRequest
+        {
+            SubCommand = subCommand,
+            Pin = System.Text.Encoding.UTF8.GetBytes(pin),
+            NewPin = newPin == null ? null : System.Text.Encoding.UTF8.GetBytes(newPin),
+        };
+        return Request(MessageType.Pin, request.Encode());
+    }
+
+    public List<LogEntry> ReadWholeLog()
+    {
+        var entries = new List<LogEntry>();
+        InfoReply info = InfoFields();
+        long index = info.LogFirstIndex;
+        while (true)
+        {
+            TokenReply reply = Request(MessageType.Log, new LogRequest { StartIndex = index, Count = LogRequest.MaxEntries }.Encode());
+            Assert.False(reply.IsError, reply.ToString());
+            LogReply page = LogReply.Decode(reply.Payload);
+            if (page.Entries.Length == 0) break;
+            entries.AddRange(page.Entries);
+            index = page.StartIndex + page.Entries.Length;
+        }
+        return entries;
+    }
+
+    /// <summary>Sends raw wire bytes and decodes every frame the token answers with.</summary>
+    public List<Frame> Exchange(byte[] wire)
+    {
+        int before = Sink.Sent.Count;
+        Core.Receive(wire, 0, wire.Length, Sink);
+        var frames = new List<Frame>();
+        var decoder = new FrameDecoder();
+        for (int i = before; i < Sink.Sent.Count; i++)
+        {
+            int result = FrameDecoder.NeedMore;
+            foreach (byte b in Sink.Sent[i]) result = decoder.Push(b);
+            Assert.Equal(FrameDecoder.FrameReady, result);
+            frames.Add(decoder.LastFrame);
+        }
+        return frames;
+    }
+
+    private static TokenReply Finish(List<Frame> frames, byte sequence, int continues)
+    {
+        var assembler = new MessageAssembler();
+        int waiting = 0;
+        foreach (Frame frame in frames)
+        {
+            Assert.Equal(sequence, frame.Sequence);
+            if (frame.Type == MessageType.WaitingForPress)
+            {
+                waiting++;
+                continue;
+            }
+            int result = assembler.Add(frame, MessageAssembler.MaxReplyLength);
+            Assert.NotEqual(MessageAssembler.Rejected, result);
+            if (result == MessageAssembler.Complete)
+            {
+                return new TokenReply
+                {
+                    Type = assembler.Type,
+                    Payload = assembler.Message,
+                    Continues = continues,
+                    WaitingForPress = waiting,
+                    Received = true,
+                };
+            }
+        }
+        return new TokenReply { Type = 0, Continues = continues, WaitingForPress = waiting, Received = false };
+    }
+}
