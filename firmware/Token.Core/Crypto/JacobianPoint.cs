@@ -1,7 +1,7 @@
 namespace ProvenanceDevice.Token.Crypto
 {
     /// <summary>
-    /// A P-256 point in Jacobian coordinates (x = X/Z^2, y = Y/Z^3), coordinates in Montgomery form modulo p.
+    /// A P-256 point in Jacobian coordinates (x = X/Z^2, y = Y/Z^3), coordinates reduced modulo p.
     /// Z = 0 is the point at infinity.
     /// </summary>
     internal sealed class JacobianPoint

@@ -10,21 +10,23 @@ namespace ProvenanceDevice.Token.Crypto
         private const int Limbs = UInt256.Limbs;
         private const int WindowBits = 4;
         private const int TableSize = 1 << WindowBits;
+        private const int CombTeeth = 4;
+        private const int CombSpacing = 256 / CombTeeth;
 
         // Curve constants as little-endian 32-bit limbs (FIPS 186-4 §D.1.2.3).
-        private static readonly uint[] PrimeP = { 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0x00000000, 0x00000000, 0x00000001, 0xFFFFFFFF };
         private static readonly uint[] OrderN = { 0xFC632551, 0xF3B9CAC2, 0xA7179E84, 0xBCE6FAAD, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF };
         private static readonly uint[] CoefficientB = { 0x27D2604B, 0x3BCE3C3E, 0xCC53B0F6, 0x651D06B0, 0x769886BC, 0xB3EBBD55, 0xAA3A93E7, 0x5AC635D8 };
         private static readonly uint[] BaseX = { 0xD898C296, 0xF4A13945, 0x2DEB33A0, 0x77037D81, 0x63A440F2, 0xF8BCE6E5, 0xE12C4247, 0x6B17D1F2 };
         private static readonly uint[] BaseY = { 0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2 };
 
-        private static readonly MontgomeryField SharedFieldP;
         private static readonly MontgomeryField SharedFieldN;
-        private static readonly uint[] CoefficientBMontgomery;
-        private static readonly JacobianPoint[] BaseTable;
+
+        // Lim-Lee comb for the base point: entry d (1..15) is the affine point sum over set bits t of d of 2^(64 t) G.
+        private static readonly uint[][] CombX = new uint[TableSize][];
+        private static readonly uint[][] CombY = new uint[TableSize][];
 
         /// <summary>Arithmetic modulo p, for coordinates.</summary>
-        internal readonly MontgomeryField Fp;
+        internal readonly P256PrimeField Fp;
 
         /// <summary>Arithmetic modulo n, for scalars.</summary>
         internal readonly MontgomeryField Fn;
@@ -44,20 +46,39 @@ namespace ProvenanceDevice.Token.Crypto
 
         static P256Curve()
         {
-            SharedFieldP = new MontgomeryField(PrimeP);
             SharedFieldN = new MontgomeryField(OrderN);
-            CoefficientBMontgomery = new uint[Limbs];
-            SharedFieldP.ToMontgomery(CoefficientB, CoefficientBMontgomery);
 
             P256Curve builder = new P256Curve();
-            JacobianPoint generator = new JacobianPoint();
-            builder.SetAffine(BaseX, BaseY, generator);
-            BaseTable = builder.BuildTable(generator);
+            JacobianPoint[] toothBases = new JacobianPoint[CombTeeth];
+            for (int t = 0; t < CombTeeth; t++)
+            {
+                toothBases[t] = new JacobianPoint();
+                if (t == 0)
+                {
+                    builder.SetAffine(BaseX, BaseY, toothBases[0]);
+                    continue;
+                }
+                toothBases[t].CopyFrom(toothBases[t - 1]);
+                for (int i = 0; i < CombSpacing; i++) builder.Double(toothBases[t], toothBases[t]);
+            }
+            JacobianPoint sum = new JacobianPoint();
+            for (int d = 0; d < TableSize; d++)
+            {
+                CombX[d] = new uint[Limbs];
+                CombY[d] = new uint[Limbs];
+                if (d == 0) continue;
+                builder.SetInfinity(sum);
+                for (int t = 0; t < CombTeeth; t++)
+                {
+                    if (((d >> t) & 1) != 0) builder.Add(sum, toothBases[t], sum);
+                }
+                builder.ToAffine(sum, CombX[d], CombY[d]);
+            }
         }
 
         internal P256Curve()
         {
-            Fp = new MontgomeryField(SharedFieldP);
+            Fp = new P256PrimeField();
             Fn = new MontgomeryField(SharedFieldN);
         }
 
@@ -67,17 +88,11 @@ namespace ProvenanceDevice.Token.Crypto
             get { return OrderN; }
         }
 
-        /// <summary>The field prime p (do not modify).</summary>
-        internal static uint[] Prime
-        {
-            get { return PrimeP; }
-        }
-
         /// <summary>Loads plain affine coordinates (each &lt; p) into <paramref name="point"/> with Z = 1.</summary>
         internal void SetAffine(uint[] x, uint[] y, JacobianPoint point)
         {
-            Fp.ToMontgomery(x, point.X);
-            Fp.ToMontgomery(y, point.Y);
+            UInt256.Copy(x, point.X);
+            UInt256.Copy(y, point.Y);
             UInt256.Copy(Fp.One, point.Z);
         }
 
@@ -88,15 +103,13 @@ namespace ProvenanceDevice.Token.Crypto
         internal bool IsOnCurve(uint[] x, uint[] y)
         {
             if ((Fp.IsReducedMask(x) & Fp.IsReducedMask(y)) == 0) return false;
-            Fp.ToMontgomery(x, _t0);
-            Fp.ToMontgomery(y, _t1);
-            Fp.Square(_t1, _t2);
-            Fp.Square(_t0, _t3);
-            Fp.Multiply(_t3, _t0, _t3);
-            Fp.Subtract(_t3, _t0, _t3);
-            Fp.Subtract(_t3, _t0, _t3);
-            Fp.Subtract(_t3, _t0, _t3);
-            Fp.Add(_t3, CoefficientBMontgomery, _t3);
+            Fp.Square(y, _t2);
+            Fp.Square(x, _t3);
+            Fp.Multiply(_t3, x, _t3);
+            Fp.Subtract(_t3, x, _t3);
+            Fp.Subtract(_t3, x, _t3);
+            Fp.Subtract(_t3, x, _t3);
+            Fp.Add(_t3, CoefficientB, _t3);
             return UInt256.EqualMask(_t2, _t3) != 0;
         }
 
@@ -113,9 +126,8 @@ namespace ProvenanceDevice.Token.Crypto
             Fp.Square(_t0, _t1);
             Fp.Multiply(point.X, _t1, _t2);
             Fp.Multiply(_t1, _t0, _t1);
-            Fp.Multiply(point.Y, _t1, _t3);
-            Fp.FromMontgomery(_t2, x);
-            Fp.FromMontgomery(_t3, y);
+            Fp.Multiply(point.Y, _t1, y);
+            UInt256.Copy(_t2, x);
         }
 
         /// <summary>
@@ -228,10 +240,93 @@ namespace ProvenanceDevice.Token.Crypto
             return table;
         }
 
-        /// <summary>result = scalar * G for the base point G.</summary>
+        /// <summary>
+        /// result = scalar * G for the base point G and scalar &lt; n, with the 4-tooth comb: 64 doublings and 64
+        /// masked mixed additions for every scalar, each table read touching all 16 entries.
+        /// </summary>
         internal void MultiplyBase(uint[] scalar, JacobianPoint result)
         {
-            Multiply(scalar, BaseTable, result);
+            JacobianPoint accumulator = _accumulator;
+            SetInfinity(accumulator);
+            uint[] entryX = _tableEntry.X, entryY = _tableEntry.Y;
+            for (int column = CombSpacing - 1; column >= 0; column--)
+            {
+                Double(accumulator, accumulator);
+                int limb = column >> 5, shift = column & 31;
+                uint digit = ((scalar[limb] >> shift) & 1)
+                    | (((scalar[limb + 2] >> shift) & 1) << 1)
+                    | (((scalar[limb + 4] >> shift) & 1) << 2)
+                    | (((scalar[limb + 6] >> shift) & 1) << 3);
+                UInt256.Clear(entryX);
+                UInt256.Clear(entryY);
+                for (int index = 1; index < TableSize; index++)
+                {
+                    uint mask = UInt256.NonZeroBit((uint)index ^ digit) - 1;
+                    uint[] candidateX = CombX[index], candidateY = CombY[index];
+                    for (int i = 0; i < Limbs; i++)
+                    {
+                        entryX[i] |= candidateX[i] & mask;
+                        entryY[i] |= candidateY[i] & mask;
+                    }
+                }
+                AddAffine(accumulator, entryX, entryY, UInt256.NonZeroBit(digit) - 1, accumulator);
+            }
+            result.CopyFrom(accumulator);
+        }
+
+        /// <summary>
+        /// result = a + (x2, y2) for an affine point ("madd-2004-hmv", 8M + 3S); when addendIsInfinity is all ones the
+        /// addend is the point at infinity and a is kept. Infinity on either side is handled with masks.
+        /// The doubling fallback for a == (x2, y2) is unreachable from the comb for a scalar below n: after the
+        /// doubling at column i the accumulator is A G with A = sum over t of 2^(64 t) times the tooth-t bits above
+        /// i, shifted to end at bit 1, and the addend is D G with D the tooth bits at i; the base-2^64 digits of
+        /// A - D are each in [-1, 2^64) so A - D = 0 only when both are 0 (both infinity), and A - D = +-n would
+        /// need the scalar A + D = n + 2D at the last column, which is not below n.
+        /// </summary>
+        private void AddAffine(JacobianPoint a, uint[] x2, uint[] y2, uint addendIsInfinity, JacobianPoint result)
+        {
+            uint[] z1z1 = _t0, u2 = _t1, s2 = _t2, h = _t3, r = _t4, hh = _t5, hhh = _t6, v = _t7, x3 = _t8, y3 = _t9;
+            Fp.Square(a.Z, z1z1);
+            Fp.Multiply(x2, z1z1, u2);
+            Fp.Multiply(y2, a.Z, s2);
+            Fp.Multiply(s2, z1z1, s2);
+            Fp.Subtract(u2, a.X, h);
+            Fp.Subtract(s2, a.Y, r);
+
+            uint aInfinity = IsInfinityMask(a);
+            if ((UInt256.IsZeroMask(h) & UInt256.IsZeroMask(r) & ~aInfinity & ~addendIsInfinity) != 0)
+            {
+                Double(a, result);
+                return;
+            }
+
+            Fp.Square(h, hh);
+            Fp.Multiply(h, hh, hhh);
+            Fp.Multiply(a.X, hh, v);
+            // X3 = r^2 - H^3 - 2 V
+            Fp.Square(r, x3);
+            Fp.Subtract(x3, hhh, x3);
+            Fp.Subtract(x3, v, x3);
+            Fp.Subtract(x3, v, x3);
+            // Y3 = r (V - X3) - Y1 H^3
+            Fp.Subtract(v, x3, y3);
+            Fp.Multiply(r, y3, y3);
+            Fp.Multiply(a.Y, hhh, hhh);
+            Fp.Subtract(y3, hhh, y3);
+            // Z3 = Z1 H
+            uint[] z3 = u2;
+            Fp.Multiply(a.Z, h, z3);
+
+            uint[] one = Fp.One;
+            uint keepA = addendIsInfinity;
+            uint takeAddend = aInfinity & ~addendIsInfinity;
+            uint takeSum = ~(aInfinity | addendIsInfinity);
+            for (int i = 0; i < Limbs; i++)
+            {
+                result.X[i] = (x3[i] & takeSum) | (x2[i] & takeAddend) | (a.X[i] & keepA);
+                result.Y[i] = (y3[i] & takeSum) | (y2[i] & takeAddend) | (a.Y[i] & keepA);
+                result.Z[i] = (z3[i] & takeSum) | (one[i] & takeAddend) | (a.Z[i] & keepA);
+            }
         }
 
         /// <summary>

@@ -64,6 +64,7 @@ namespace ProvenanceDevice.Token.Crypto
             {
                 if (attempts++ == MaxGenerateAttempts)
                 {
+                    System.Array.Clear(candidate, 0, candidate.Length);
                     throw new System.InvalidOperationException("entropy source returned no valid P-256 scalar in " + MaxGenerateAttempts.ToString() + " draws");
                 }
                 _entropy.Fill(candidate);
@@ -71,11 +72,12 @@ namespace ProvenanceDevice.Token.Crypto
             }
 
             byte[] record = EncodeRecord(candidate);
+            // Should the write fail part-way, the next use reads back whatever the storage now holds.
             ForgetKey();
+            _loaded = false;
             _storage.Write(RecordName, record);
             System.Array.Clear(record, 0, record.Length);
             _scalar = candidate;
-            _publicKey = null;
             _loaded = true;
         }
 
@@ -102,9 +104,10 @@ namespace ProvenanceDevice.Token.Crypto
         /// <summary>Overwrites the stored record with zeros, deletes it and forgets the key held in memory.</summary>
         public void Destroy()
         {
+            ForgetKey();
+            _loaded = false;
             _storage.Write(RecordName, new byte[RecordLength]);
             _storage.Delete(RecordName);
-            ForgetKey();
             _loaded = true;
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using ProvenanceDevice.Token.Crypto;
@@ -90,16 +91,25 @@ public class EcdsaP256Tests
     }
 
     [Fact]
-    public void AgreesWithDotNetOnRandomKeysAndMessages()
+    public void PublicKeysMatchDotNetForRandomPrivateKeys()
+    {
+        for (int round = 0; round < 1000; round++)
+        {
+            using ECDsa dotnet = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            byte[] privateKey = dotnet.ExportParameters(true).D!;
+            Assert.True(ExportPublicKey(dotnet).AsSpan().SequenceEqual(EcdsaP256.DerivePublicKey(privateKey)), "round " + round);
+        }
+    }
+
+    [Fact]
+    public void SignaturesVerifyBothWaysWithDotNet()
     {
         var random = new Random(20261124);
-        for (int round = 0; round < 2000; round++)
+        for (int round = 0; round < 400; round++)
         {
             using ECDsa dotnet = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             byte[] privateKey = dotnet.ExportParameters(true).D!;
             byte[] publicKey = ExportPublicKey(dotnet);
-            Assert.Equal(publicKey, EcdsaP256.DerivePublicKey(privateKey));
-
             byte[] digest = new byte[32];
             random.NextBytes(digest);
 
@@ -129,6 +139,37 @@ public class EcdsaP256Tests
             Assert.True(dotnet.VerifyHash(digest, ours, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), digestHex);
             Assert.True(EcdsaP256.Verify(publicKey, digest, dotnet.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), digestHex);
         }
+    }
+
+    [Fact]
+    public void VerifiesWhenBothHalvesOfTheSumAreTheSamePoint()
+    {
+        // With e = r d (mod n), u1 G = (e / s) G and u2 Q = (r d / s) G coincide, so verification must double
+        // rather than add. Build such a valid signature with BigInteger arithmetic and .NET's scalar multiplication.
+        BigInteger n = new(OrderN, isUnsigned: true, isBigEndian: true);
+        using ECDsa signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using ECDsa nonce = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        BigInteger d = new(signer.ExportParameters(true).D, isUnsigned: true, isBigEndian: true);
+        BigInteger k = new(nonce.ExportParameters(true).D, isUnsigned: true, isBigEndian: true);
+        BigInteger r = new BigInteger(nonce.ExportParameters(false).Q.X, isUnsigned: true, isBigEndian: true) % n;
+        BigInteger e = r * d % n;
+        BigInteger s = BigInteger.ModPow(k, n - 2, n) * (2 * r * d) % n;
+
+        byte[] digest = ToFixed(e);
+        byte[] signature = [.. ToFixed(r), .. ToFixed(s)];
+        byte[] publicKey = ExportPublicKey(signer);
+
+        Assert.True(signer.VerifyHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.True(EcdsaP256.Verify(publicKey, digest, signature));
+        Assert.False(EcdsaP256.Verify(publicKey, digest, [.. ToFixed(r), .. ToFixed((s + 1) % n)]));
+    }
+
+    private static byte[] ToFixed(BigInteger value)
+    {
+        byte[] bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
+        byte[] fixedWidth = new byte[32];
+        bytes.CopyTo(fixedWidth, 32 - bytes.Length);
+        return fixedWidth;
     }
 
     [Fact]

@@ -12,8 +12,16 @@ internal sealed class InMemoryStorage : IStorage
 
     public byte[] Read(string name) => _records.TryGetValue(name, out byte[]? data) ? (byte[])data.Clone() : null!;
 
+    /// <summary>When set, the next Write throws before storing anything, like a flash driver error.</summary>
+    public bool FailNextWrite { get; set; }
+
     public void Write(string name, byte[] data)
     {
+        if (FailNextWrite)
+        {
+            FailNextWrite = false;
+            throw new System.IO.IOException("simulated flash write failure");
+        }
         Writes.Add(name);
         _records[name] = (byte[])data.Clone();
     }

@@ -150,6 +150,21 @@ public class SoftwareKeyTests
     }
 
     [Fact]
+    public void FailedWriteLeavesWhatTheStorageHolds()
+    {
+        var storage = new InMemoryStorage();
+        var key = new SoftwareKey(storage, new ScriptedEntropy());
+        key.Generate();
+        byte[] original = key.GetPublicKey();
+
+        storage.FailNextWrite = true;
+        Assert.Throws<System.IO.IOException>(key.Generate);
+
+        Assert.True(key.HasKey);
+        Assert.Equal(original, key.GetPublicKey());
+    }
+
+    [Fact]
     public void SignDigestRejectsWrongLengthDigests()
     {
         var key = new SoftwareKey(new InMemoryStorage(), new ScriptedEntropy());
