@@ -49,7 +49,7 @@ public sealed class DeviceInitCommand : Command
             }
             else
             {
-                await output.WriteLineAsync("token " + status.Serial + " generated a P-256 key (" + DeviceCommand.ProtectionWords(status.KeyProtection) + ")");
+                await output.WriteLineAsync("token " + status.Serial + " generated a P-256 key: " + DeviceCommand.ProtectionWords(status.KeyProtection));
                 await output.WriteLineAsync("public key " + Convert.ToHexStringLower(publicKey));
                 await output.WriteLineAsync("next: prov identity enroll");
             }

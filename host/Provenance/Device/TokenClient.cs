@@ -286,7 +286,7 @@ public sealed class TokenClient : IToken
                 if (!frames[i].HasMore) break;
                 while (true)
                 {
-                    Frame reply = ReadFrame(sequence, _options.ReplyTimeout, readOnly ? Corruption.RetrySoon : Corruption.KeepWaiting, cancellationToken);
+                    Frame reply = ReadFrame(sequence, new Wait(_options.ReplyTimeout), readOnly ? Corruption.RetrySoon : Corruption.KeepWaiting, cancellationToken);
                     if (reply.Type == MessageType.Continue) break;
                     if (reply.Type == MessageType.Error && IsTransmissionError(reply) && resends++ < _options.CrcResends)
                     {
@@ -302,17 +302,19 @@ public sealed class TokenClient : IToken
             int lastResends = 0;
             byte replyType = (byte)(type | MessageType.ReplyBit);
             var assembler = new MessageAssembler();
-            TimeSpan timeout = _options.ReplyTimeout;
+            // The wait restarts only on progress (the press prompt, a reply chunk), so a confused token that keeps
+            // sending CONTINUE or stale frames still times out.
+            var wait = new Wait(_options.ReplyTimeout);
             bool replyStarted = false;
             while (true)
             {
-                Frame frame = ReadFrame(sequence, timeout, replyStarted ? Corruption.Fatal : readOnly ? Corruption.RetrySoon : Corruption.KeepWaiting, cancellationToken);
+                Frame frame = ReadFrame(sequence, wait, replyStarted ? Corruption.Fatal : readOnly ? Corruption.RetrySoon : Corruption.KeepWaiting, cancellationToken);
                 if (frame.Type == MessageType.WaitingForPress)
                 {
                     int seconds = frame.Payload.Length >= 2 ? (frame.Payload[0] << 8) | frame.Payload[1] : 30;
-                    timeout = TimeSpan.FromSeconds(Math.Max(1, seconds)) + _options.PressGrace;
                     if (!pressAnnounced)
                     {
+                        wait = new Wait(TimeSpan.FromSeconds(Math.Max(1, seconds)) + _options.PressGrace);
                         pressAnnounced = true;
                         presence?.WaitingForPress();
                     }
@@ -332,7 +334,7 @@ public sealed class TokenClient : IToken
                 {
                     throw new MalformedTokenReplyException("token on " + Endpoint + " answered " + TypeName(type) + " with type 0x" + frame.Type.ToString("X2", CultureInfo.InvariantCulture));
                 }
-                timeout = _options.ReplyTimeout;
+                wait = new Wait(_options.ReplyTimeout);
                 replyStarted = true;
                 int added = assembler.Add(frame, MessageAssembler.MaxReplyLength);
                 if (added == MessageAssembler.Complete) return assembler.Message;
@@ -365,9 +367,10 @@ public sealed class TokenClient : IToken
     /// Reads the next frame of this request, skipping garbage, empty frames and frames with another (stale) sequence
     /// number. Damaged frames are handled as <paramref name="corruption"/> says.
     /// </summary>
-    private Frame ReadFrame(byte sequence, TimeSpan timeout, Corruption corruption, CancellationToken cancellationToken)
+    private Frame ReadFrame(byte sequence, Wait wait, Corruption corruption, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        Stopwatch clock = wait.Clock;
+        TimeSpan timeout = wait.Timeout;
         long deadlineMs = (long)timeout.TotalMilliseconds;
         bool sawCorruption = false;
         while (true)
@@ -473,6 +476,14 @@ public sealed class TokenClient : IToken
 
     private static string Seconds(TimeSpan t) =>
         t.TotalSeconds.ToString(t.TotalSeconds % 1 == 0 ? "0" : "0.#", CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>A wait for the token: how long, counted from when it started.</summary>
+    private sealed class Wait(TimeSpan timeout)
+    {
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        public TimeSpan Timeout { get; } = timeout;
+    }
 
     /// <summary>A reply frame was damaged on the way; internal signal for the retry loop.</summary>
     private sealed class CorruptReplyException : Exception

@@ -132,6 +132,30 @@ public sealed class TokenClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ATokenThatOnlyChattersStillTimesOut()
+    {
+        var options = new TokenClientOptions { ReplyTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var client = new TokenClient(new InMemoryTransport("/dev/ttyACM3", (bytes, sink) =>
+        {
+            var decoder = new FrameDecoder();
+            foreach (byte b in bytes)
+            {
+                if (decoder.Push(b) != FrameDecoder.FrameReady) continue;
+                // CONTINUE with the right sequence number, over and over, but never a reply.
+                for (int i = 0; i < 100; i++)
+                {
+                    sink.Send(new Frame(MessageType.Continue, 0, decoder.LastFrame.Sequence, null).Encode());
+                    Thread.Sleep(20);
+                }
+            }
+        }), options);
+
+        var error = await Assert.ThrowsAsync<TokenUnavailableException>(() => client.GetStatusAsync().WaitAsync(NoHang));
+
+        Assert.Equal("no reply from the token on /dev/ttyACM3 within 0.3 s", error.Message);
+    }
+
+    [Fact]
     public async Task PresencePromptIsToldWhileTheTokenWaitsForItsButton()
     {
         var token = new TestToken(_state, autoPress: false);
