@@ -10,7 +10,7 @@ namespace ProvenanceDevice.Token.SecureElement
     /// key, or zeros after <see cref="Destroy"/>, which also replaces the key with one nobody ever saw.
     /// Every signature advances the chip's Counter0 (attached to the slot), read into <see cref="LastSignatureCounter"/>.
     /// </summary>
-    public sealed class SecureElementKey : ITokenKey
+    public sealed class SecureElementKey : ITokenKey, IKeyAttestation
     {
         private const int Unknown = -1;
 
