@@ -60,6 +60,14 @@ public sealed class EmulatorEndToEndTests : IDisposable
         Assert.True(before.GetProperty("hasKey").GetBoolean());
         long counterBefore = before.GetProperty("counter").GetInt64();
 
+        var list = await ChildProcess.RunProvAsync(_home, "device", "list", "--device", device, "--json");
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        JsonElement listed = JsonDocument.Parse(list.Stdout).RootElement;
+        Assert.Equal("version", listed.EnumerateObject().First().Name);
+        JsonElement found = listed.GetProperty("tokens").EnumerateArray().Single(t => t.GetProperty("endpoint").GetString() == device);
+        Assert.Equal(before.GetProperty("serial").GetString(), found.GetProperty("serial").GetString());
+        Assert.True(found.GetProperty("hasKey").GetBoolean());
+
         // Two signatures through the host library (prov sign belongs to another part).
         byte[] first = RandomNumberGenerator.GetBytes(700);
         byte[] second = RandomNumberGenerator.GetBytes(50);
