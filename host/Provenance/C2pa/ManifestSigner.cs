@@ -171,7 +171,16 @@ public sealed class ManifestSigner
         }
         Manifest? active = store.Active;
         if (active?.SignatureBox == null) return null;
-        IReadOnlyList<string> codes = ManifestValidator.Validate(store, input, handler, TrustSettings.None).Codes;
+        IReadOnlyList<string> codes;
+        try
+        {
+            codes = ManifestValidator.Validate(store, input, handler, TrustSettings.None).Codes;
+        }
+        catch (Exception e) when (ManifestValidator.IsMalformed(e) || e is CryptographicException)
+        {
+            // The parent is recorded as it is, with the fact that it could not be validated.
+            codes = [ValidationCodes.GeneralError];
+        }
         var manifests = new List<JumbfBox>();
         foreach (Manifest manifest in store.Manifests) manifests.Add(manifest.Box);
         return new ParentInfo(
