@@ -20,7 +20,19 @@ public static class Verifier
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return VerifyStream(stream, path, trust, handlers);
+            FileVerification embedded = VerifyStream(stream, path, trust, handlers);
+            if (embedded.Verdict is not (Verdict.Missing or Verdict.Error)) return embedded;
+            // C2PA 2.2 external manifests: a `.c2pa` sidecar beside the asset (the asset's extension replaced).
+            byte[]? sidecar;
+            try
+            {
+                sidecar = SidecarHandler.ReadSidecar(path);
+            }
+            catch (AssetFormatException e)
+            {
+                return ErrorResult(path, "sidecar", $"The .c2pa sidecar cannot be read: {e.Problem} at byte {e.Offset}.");
+            }
+            return sidecar == null ? embedded : VerifyStore(sidecar, stream, path, "sidecar", new SidecarHandler(SidecarHandler.MediaTypeFor(path)), trust);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -49,7 +61,11 @@ public static class Verifier
         {
             return new FileVerification { File = name, Format = handler.FormatName, Verdict = Verdict.Missing, Reason = "The file has no Content Credentials." };
         }
+        return VerifyStore(storeBytes, asset, name, handler.FormatName, handler, trust);
+    }
 
+    private static FileVerification VerifyStore(byte[] storeBytes, Stream asset, string name, string format, IAssetHandler handler, TrustSettings trust)
+    {
         ManifestStore store;
         try
         {
@@ -59,7 +75,7 @@ public static class Verifier
         {
             return new FileVerification
             {
-                File = name, Format = handler.FormatName, Verdict = Verdict.Invalid, Codes = [ValidationCodes.ClaimMalformed],
+                File = name, Format = format, Verdict = Verdict.Invalid, Codes = [ValidationCodes.ClaimMalformed],
                 Reason = $"The Content Credentials are malformed: {e.Problem} in {e.BoxPath}.",
             };
         }
@@ -73,11 +89,11 @@ public static class Verifier
         {
             return new FileVerification
             {
-                File = name, Format = handler.FormatName, Verdict = Verdict.Invalid, Codes = [ValidationCodes.GeneralError],
+                File = name, Format = format, Verdict = Verdict.Invalid, Codes = [ValidationCodes.GeneralError],
                 Reason = $"The Content Credentials could not be validated: {e.Message}",
             };
         }
-        return Describe(name, handler.FormatName, report);
+        return Describe(name, format, report);
     }
 
     private static FileVerification ErrorResult(string name, string? format, string reason) =>
