@@ -8,7 +8,6 @@ using Provenance.Consent;
 using Provenance.Device;
 using Provenance.Formats;
 using Provenance.Identity;
-using Provenance.IO;
 
 namespace Provenance.Artwork;
 
@@ -82,9 +81,8 @@ public static class ArtworkSigner
             TimeStampAuthority = options.TimeStampAuthority,
         };
         var signer = new TokenClaimSigner(token, chain, counter, presence);
-        SignResult manifest = handler is null
-            ? await SignWithSidecarAsync(input, output, request, signer, cancellationToken).ConfigureAwait(false)
-            : await new ManifestSigner().SignFileAsync(input, output, request, signer, handlers, cancellationToken).ConfigureAwait(false);
+        // Formats we cannot embed in get a `.c2pa` sidecar beside the output (ManifestSigner decides).
+        SignResult manifest = await new ManifestSigner().SignFileAsync(input, output, request, signer, handlers, cancellationToken).ConfigureAwait(false);
         string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
             isDevelopment, signer.LastSignature!.LogEntryHash, manifest);
@@ -132,34 +130,5 @@ public static class ArtworkSigner
         return uncompressedPoint.Length == 65 && uncompressedPoint[0] == 0x04
             && q.X.AsSpan().SequenceEqual(uncompressedPoint.AsSpan(1, 32))
             && q.Y.AsSpan().SequenceEqual(uncompressedPoint.AsSpan(33, 32));
-    }
-
-    /// <summary>
-    /// A format we cannot embed in: the asset is copied unchanged (unless signing in place) and the manifest goes to
-    /// `NAME.c2pa` beside the output, its hard binding covering the whole asset.
-    /// </summary>
-    private static async Task<SignResult> SignWithSidecarAsync(string input, string output, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken)
-    {
-        bool inPlace = Path.GetFullPath(input) == Path.GetFullPath(output);
-        string copy = AtomicFile.TempPathFor(output);
-        try
-        {
-            using var store = new MemoryStream();
-            var sidecar = SidecarHandler.ForStoreStream(store, SidecarHandler.MediaTypeFor(input), SidecarHandler.ReadSidecar(input));
-            SignResult result;
-            await using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-            await using (var destination = new FileStream(copy, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
-            {
-                result = await new ManifestSigner().SignAsync(source, destination, sidecar, request, signer, cancellationToken).ConfigureAwait(false);
-                destination.Flush(flushToDisk: true);
-            }
-            if (!inPlace) File.Move(copy, output, overwrite: true);
-            SidecarHandler.WriteSidecar(output, store.ToArray());
-            return result;
-        }
-        finally
-        {
-            if (File.Exists(copy)) File.Delete(copy);
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Formats.Cbor;
-using System.Text;
 using System.Text.Json;
 using Provenance.C2pa.Jumbf;
 using Provenance.Consent;
@@ -147,8 +146,9 @@ public static class Assertions
     }
 
     /// <summary>
-    /// `c2pa.hash.data` with the given exclusions and hash, padded so the encoding is exactly
-    /// <paramref name="targetLength"/> bytes when given (C2PA 2.2 §18.5: `pad` exists for this).
+    /// `c2pa.hash.data` with the given exclusions, hash and a zero `pad` of <paramref name="padLength"/> bytes
+    /// (C2PA 2.2 §18.5: `pad` lets the final assertion keep the placeholder's size). With
+    /// <paramref name="worstCaseIntegers"/> every start and length takes its largest encoding, for the placeholder.
     /// </summary>
     public static byte[] DataHashCbor(IReadOnlyList<HashRange> exclusions, byte[] hash, int padLength, bool worstCaseIntegers = false)
     {
@@ -231,6 +231,4 @@ public static class Assertions
         }
         writer.WriteEndArray();
     }
-
-    internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -30,14 +30,21 @@ public sealed class ManifestSigner
     /// <param name="http">Client for time-stamp requests; a shared one when null.</param>
     public ManifestSigner(HttpClient? http = null) => _http = http;
 
-    /// <summary>Signs <paramref name="input"/> into <paramref name="output"/> (seekable, readable and writable).</summary>
-    public async Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Signs <paramref name="input"/> into <paramref name="output"/> (seekable, readable and writable). An embedded
+    /// store already in the input becomes the parent ingredient. With a <see cref="SidecarHandler"/> the store goes to
+    /// its sidecar stream and <paramref name="output"/> receives the unchanged asset.
+    /// </summary>
+    public Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken = default)
+    {
+        input.Position = 0;
+        byte[]? previousStore = handler is SidecarHandler ? null : handler.ReadManifestStore(input);
+        return SignAsync(input, output, handler, request, signer, previousStore, cancellationToken);
+    }
+
+    private async Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, byte[]? previousStore, CancellationToken cancellationToken)
     {
         if (!output.CanSeek || !output.CanRead || !output.CanWrite) throw new ArgumentException("the output must be seekable, readable and writable", nameof(output));
-
-        input.Position = 0;
-        byte[]? previousStore = handler.ReadManifestStore(input);
-        input.Position = 0;
         ParentInfo? parent = previousStore == null ? null : DescribeParent(previousStore, input, handler, request);
         input.Position = 0;
 
@@ -97,32 +104,50 @@ public sealed class ManifestSigner
 
     /// <summary>
     /// Signs a file. The result is written to a temporary file in the output's folder, flushed and renamed over
-    /// <paramref name="outputPath"/>; the input is untouched unless it is the output.
+    /// <paramref name="outputPath"/>; the input is untouched unless it is the output. A file no embedded handler
+    /// reads keeps its bytes and gets its store in a `.c2pa` sidecar beside the output.
     /// </summary>
     public async Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers = null, CancellationToken cancellationToken = default)
     {
         string fullOutput = Path.GetFullPath(outputPath);
-        string folder = Path.GetDirectoryName(fullOutput) ?? ".";
-        string temp = Path.Combine(folder, "." + Path.GetFileName(fullOutput) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        string temp = TempPathBeside(fullOutput);
+        string? sidecarTemp = null;
+        string sidecarPath = SidecarHandler.SidecarPath(fullOutput);
         try
         {
             SignResult result;
             await using (var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
-                IAssetHandler handler = (handlers ?? AssetHandlers.Default).ForStream(input)
-                    ?? throw new AssetFormatException("unknown", 0, "not a JPEG, PNG, TIFF or WebP file");
-                result = await SignAsync(input, output, handler, request, signer, cancellationToken).ConfigureAwait(false);
+                IAssetHandler? handler = (handlers ?? AssetHandlers.Default).ForStream(input);
+                if (handler != null)
+                {
+                    result = await SignAsync(input, output, handler, request, signer, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    sidecarTemp = TempPathBeside(sidecarPath);
+                    await using var sidecar = new FileStream(sidecarTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+                    SidecarHandler sidecarHandler = SidecarHandler.ForStoreStream(sidecar, SidecarHandler.MediaTypeFor(inputPath));
+                    // An existing sidecar of the input is the parent, as an embedded store would be.
+                    result = await SignAsync(input, output, sidecarHandler, request, signer, SidecarHandler.ReadSidecar(inputPath), cancellationToken).ConfigureAwait(false);
+                    sidecar.Flush(flushToDisk: true);
+                }
                 output.Flush(flushToDisk: true);
             }
             File.Move(temp, fullOutput, overwrite: true);
+            if (sidecarTemp != null) File.Move(sidecarTemp, sidecarPath, overwrite: true);
             return result;
         }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+            if (sidecarTemp != null && File.Exists(sidecarTemp)) File.Delete(sidecarTemp);
         }
     }
+
+    private static string TempPathBeside(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
 
     private static byte[] BuildClaim(string label, string instanceId, SigningRequest request, List<JumbfSuperBox> assertionBoxes, byte[] hashCbor)
     {
@@ -171,7 +196,16 @@ public sealed class ManifestSigner
         }
         Manifest? active = store.Active;
         if (active?.SignatureBox == null) return null;
-        IReadOnlyList<string> codes = ManifestValidator.Validate(store, input, handler, TrustSettings.None).Codes;
+        IReadOnlyList<string> codes;
+        try
+        {
+            codes = ManifestValidator.Validate(store, input, handler, TrustSettings.None).Codes;
+        }
+        catch (Exception e) when (ManifestValidator.IsMalformed(e) || e is CryptographicException)
+        {
+            // The parent is recorded as it is, with the fact that it could not be validated.
+            codes = [ValidationCodes.GeneralError];
+        }
         var manifests = new List<JumbfBox>();
         foreach (Manifest manifest in store.Manifests) manifests.Add(manifest.Box);
         return new ParentInfo(

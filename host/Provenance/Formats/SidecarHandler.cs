@@ -26,8 +26,6 @@ public sealed class SidecarHandler : IAssetHandler
 
     private const string Format = "c2pa";
     private readonly Stream? _storeStream;
-    private readonly byte[]? _previousStore;
-    private readonly bool _answersWithKnownStore;
 
     /// <param name="mediaType">The asset's MIME type, written as the claim's format.</param>
     public SidecarHandler(string mediaType = "application/octet-stream")
@@ -36,41 +34,18 @@ public sealed class SidecarHandler : IAssetHandler
         MediaType = mediaType;
     }
 
-    private SidecarHandler(string mediaType, Stream storeStream, byte[]? previousStore)
+    private SidecarHandler(string mediaType, Stream storeStream)
         : this(mediaType)
     {
         _storeStream = storeStream;
-        _previousStore = previousStore;
-        _answersWithKnownStore = true;
     }
 
-    private SidecarHandler(string mediaType, byte[] store)
-        : this(mediaType)
-    {
-        _previousStore = store;
-        _answersWithKnownStore = true;
-    }
-
-    /// <summary>
-    /// A handler for validating an asset against the store read from its sidecar: <see cref="ReadManifestStore"/>,
-    /// asked about the asset, answers with <paramref name="store"/>; exclusions are empty, so the whole asset is hashed.
-    /// </summary>
-    public static SidecarHandler ForValidation(byte[] store, string mediaType)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        return new SidecarHandler(mediaType, store);
-    }
-
-    /// <summary>
-    /// A handler for signing: <see cref="WriteStore"/> writes the store into <paramref name="sidecar"/> (the `.c2pa`
-    /// file being written), and <see cref="ReadManifestStore"/>, asked about the asset, answers with the asset's
-    /// existing sidecar store <paramref name="previousStore"/> (it becomes the parent ingredient), never parsing the asset.
-    /// </summary>
-    public static SidecarHandler ForStoreStream(Stream sidecar, string mediaType, byte[]? previousStore = null)
+    /// <summary>A handler whose <see cref="WriteStore"/> writes the store into <paramref name="sidecar"/> (the `.c2pa` file being written).</summary>
+    public static SidecarHandler ForStoreStream(Stream sidecar, string mediaType)
     {
         ArgumentNullException.ThrowIfNull(sidecar);
         if (!sidecar.CanWrite || !sidecar.CanSeek) throw new ArgumentException("the sidecar stream must be writable and seekable", nameof(sidecar));
-        return new SidecarHandler(mediaType, sidecar, previousStore);
+        return new SidecarHandler(mediaType, sidecar);
     }
 
     /// <inheritdoc/>
@@ -82,14 +57,10 @@ public sealed class SidecarHandler : IAssetHandler
     /// <summary>True when the bytes start a JUMBF superbox (`jumb`), i.e. the stream is a `.c2pa` store itself.</summary>
     public bool CanRead(ReadOnlySpan<byte> header) => header.Length >= 8 && header[4..8].SequenceEqual("jumb"u8);
 
-    /// <summary>
-    /// Reads a sidecar store from the `.c2pa` stream (not the asset). Null for an empty stream. A signing handler
-    /// (<see cref="ForStoreStream"/>) returns the asset's previous sidecar store instead.
-    /// </summary>
+    /// <summary>Reads a sidecar store from the `.c2pa` stream (not the asset). Null for an empty stream.</summary>
     public byte[]? ReadManifestStore(Stream sidecar)
     {
         ArgumentNullException.ThrowIfNull(sidecar);
-        if (_answersWithKnownStore) return _previousStore;
         long length = sidecar.Length;
         if (length == 0) return null;
         if (length > MaxStoreBytes) throw new AssetFormatException(Format, 0, $"sidecar of {length} bytes is larger than the {MaxStoreBytes}-byte limit");

@@ -20,31 +20,19 @@ public static class Verifier
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (File.Exists(SidecarHandler.SidecarPath(path)) && !HasEmbeddedStore(stream, handlers))
+            FileVerification embedded = VerifyStream(stream, path, trust, handlers);
+            if (embedded.Verdict is not (Verdict.Missing or Verdict.Error)) return embedded;
+            // C2PA 2.2 external manifests: a `.c2pa` sidecar beside the asset (the asset's extension replaced).
+            byte[]? sidecar;
+            try
             {
-                // C2PA external manifest: NAME.c2pa beside the asset, its hard binding over the whole asset.
-                byte[]? sidecarStore;
-                try
-                {
-                    sidecarStore = SidecarHandler.ReadSidecar(path);
-                }
-                catch (AssetFormatException e)
-                {
-                    return new FileVerification
-                    {
-                        File = path, Format = "sidecar", Verdict = Verdict.Invalid, Codes = [ValidationCodes.ClaimMalformed],
-                        Reason = $"The sidecar {Path.GetFileName(SidecarHandler.SidecarPath(path))} is malformed: {e.Problem} at byte {e.Offset}.",
-                    };
-                }
-                if (sidecarStore is not null)
-                {
-                    stream.Position = 0;
-                    var sidecar = new AssetHandlers().Add(SidecarHandler.ForValidation(sidecarStore, SidecarHandler.MediaTypeFor(path)));
-                    return VerifyStream(stream, path, trust, sidecar, sniff: false);
-                }
+                sidecar = SidecarHandler.ReadSidecar(path);
             }
-            stream.Position = 0;
-            return VerifyStream(stream, path, trust, handlers);
+            catch (AssetFormatException e)
+            {
+                return ErrorResult(path, "sidecar", $"The .c2pa sidecar cannot be read: {e.Problem} at byte {e.Offset}.");
+            }
+            return sidecar == null ? embedded : VerifyStore(sidecar, stream, path, "sidecar", new SidecarHandler(SidecarHandler.MediaTypeFor(path)), trust);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -56,27 +44,9 @@ public static class Verifier
     /// Verifies an asset stream (seekable). This is the one place where exceptions become verdicts:
     /// a malformed asset is `error`, malformed credentials are `invalid` with a code.
     /// </summary>
-    public static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers) =>
-        VerifyStream(asset, name, trust, handlers, sniff: true);
-
-    private static bool HasEmbeddedStore(Stream asset, AssetHandlers handlers)
+    public static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers)
     {
         IAssetHandler? handler = handlers.ForStream(asset);
-        if (handler is null) return false;
-        try
-        {
-            asset.Position = 0;
-            return handler.ReadManifestStore(asset) is not null;
-        }
-        catch (AssetFormatException)
-        {
-            return true; // let the embedded path report the damaged file
-        }
-    }
-
-    private static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers, bool sniff)
-    {
-        IAssetHandler? handler = sniff ? handlers.ForStream(asset) : handlers.All[0];
         if (handler == null) return ErrorResult(name, null, "The file is not a supported image (JPEG, PNG, TIFF or WebP).");
         byte[]? storeBytes;
         try
@@ -91,7 +61,11 @@ public static class Verifier
         {
             return new FileVerification { File = name, Format = handler.FormatName, Verdict = Verdict.Missing, Reason = "The file has no Content Credentials." };
         }
+        return VerifyStore(storeBytes, asset, name, handler.FormatName, handler, trust);
+    }
 
+    private static FileVerification VerifyStore(byte[] storeBytes, Stream asset, string name, string format, IAssetHandler handler, TrustSettings trust)
+    {
         ManifestStore store;
         try
         {
@@ -101,7 +75,7 @@ public static class Verifier
         {
             return new FileVerification
             {
-                File = name, Format = handler.FormatName, Verdict = Verdict.Invalid, Codes = [ValidationCodes.ClaimMalformed],
+                File = name, Format = format, Verdict = Verdict.Invalid, Codes = [ValidationCodes.ClaimMalformed],
                 Reason = $"The Content Credentials are malformed: {e.Problem} in {e.BoxPath}.",
             };
         }
@@ -115,11 +89,11 @@ public static class Verifier
         {
             return new FileVerification
             {
-                File = name, Format = handler.FormatName, Verdict = Verdict.Invalid, Codes = [ValidationCodes.GeneralError],
+                File = name, Format = format, Verdict = Verdict.Invalid, Codes = [ValidationCodes.GeneralError],
                 Reason = $"The Content Credentials could not be validated: {e.Message}",
             };
         }
-        return Describe(name, handler.FormatName, report);
+        return Describe(name, format, report);
     }
 
     private static FileVerification ErrorResult(string name, string? format, string reason) =>
