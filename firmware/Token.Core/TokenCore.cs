@@ -14,7 +14,10 @@ namespace ProvenanceDevice.Token
         /// <summary>Wire protocol version this core speaks.</summary>
         public const int ProtocolVersion = Frame.ProtocolVersion;
 
+        private const int Unknown = -1;
+
         private readonly TokenHardware _hardware;
+        private readonly ISecureElement _secureElement;
         private readonly FrameDecoder _decoder = new FrameDecoder();
         private readonly MessageAssembler _assembler = new MessageAssembler();
         private readonly MonotonicCounter _counter;
@@ -26,6 +29,8 @@ namespace ProvenanceDevice.Token
         private bool _sessionOpen;
         private int _sessionSignaturesLeft;
         private long _sessionEndsMs;
+        private int _provisioned = Unknown;
+        private long _chipCounter = Unknown;
 
         /// <summary>Starts the token on its hardware and recovers counter, log, PIN and configuration from storage.</summary>
         public TokenCore(TokenHardware hardware)
@@ -37,10 +42,12 @@ namespace ProvenanceDevice.Token
                 throw new System.ArgumentException("every hardware part must be set", "hardware");
             }
             _hardware = hardware;
+            _secureElement = hardware.SecureElement;
             _counter = new MonotonicCounter(hardware.Storage);
             _log = new SignatureLog(hardware.Storage, SignatureLog.DefaultCapacity);
             LogEntry last = _log.LastEntry;
             if (last != null) _counter.RaiseTo(last.Counter);
+            RaiseToChipCounter();
             _pin = new PinStore(hardware.Storage, hardware.Entropy);
             _configRecord = new DurableRecord(hardware.Storage, "config");
             _config = LoadConfig();
@@ -103,7 +110,7 @@ namespace ProvenanceDevice.Token
         private void HandleFrame(Frame frame, IFrameSink sink)
         {
             byte type = frame.Type;
-            if (type < MessageType.Info || type > MessageType.Reset)
+            if (type < MessageType.Info || type > MessageType.Provision)
             {
                 SendError(sink, frame.Sequence, ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
                 return;
@@ -152,6 +159,7 @@ namespace ProvenanceDevice.Token
                     case MessageType.Attest: reply = HandleAttest(request); break;
                     case MessageType.Config: reply = HandleConfig(request, sequence, sink); break;
                     case MessageType.Reset: reply = HandleReset(request, sequence, sink); break;
+                    case MessageType.Provision: reply = HandleProvision(request, sequence, sink); break;
                     default: throw new ProtocolException(ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
                 }
             }
@@ -177,7 +185,8 @@ namespace ProvenanceDevice.Token
             info.ProtocolVersion = ProtocolVersion;
             info.HasKey = KeyPresent();
             info.KeyProtection = _hardware.Key.Protection;
-            info.SecureElementPresent = _hardware.Key.Protection == KeyProtection.SecureElement;
+            info.SecureElementPresent = _secureElement != null || _hardware.Key.Protection == KeyProtection.SecureElement;
+            info.SecureElementProvisioned = SecureElementProvisioned();
             info.Counter = _counter.Value;
             info.LogFirstIndex = _log.FirstIndex;
             info.LogCount = _log.Count;
@@ -203,6 +212,10 @@ namespace ProvenanceDevice.Token
             RequireUnlocked();
             RequirePinVerified();
             if (KeyPresent()) throw new ProtocolException(ErrorCode.WrongState, "a key exists; RESET the token to replace it");
+            if (_secureElement != null && !SecureElementProvisioned())
+            {
+                throw new ProtocolException(ErrorCode.WrongState, "the secure element is not provisioned; run PROVISION first");
+            }
             AwaitPress(sequence, sink);
             _hardware.Led.Show(LedState.Signing);
             try
@@ -241,8 +254,9 @@ namespace ProvenanceDevice.Token
             _hardware.Led.Show(LedState.Signing);
 
             // Reserve the counter durably before the signature exists: a value that ever leaves the token is on
-            // flash first, so a power cut at any later step can never make the token hand it out again.
-            long counter = _counter.Reserve();
+            // flash first, so a power cut at any later step can never make the token hand it out again. With a
+            // secure element the value is at least the one the chip's own counter will show after this signature.
+            long counter = _counter.ReserveAtLeast(ChipCounter() + 1);
             byte[] signature;
             try
             {
@@ -250,9 +264,17 @@ namespace ProvenanceDevice.Token
             }
             catch (System.Exception)
             {
+                _chipCounter = Unknown;
                 throw new ProtocolException(ErrorCode.HardwareError, "signing failed");
             }
             if (signature == null || signature.Length != 64) throw new ProtocolException(ErrorCode.HardwareError, "key returned a malformed signature");
+            if (_secureElement != null)
+            {
+                // The chip's counter is the hardware's word on how often the key signed; the token's never lags it.
+                _chipCounter = Unknown;
+                long chip = ChipCounter();
+                if (chip > counter) counter = _counter.ReserveAtLeast(chip);
+            }
 
             // The log entry is stored before the signature is released, so every released signature is logged.
             LogEntry entry = _log.Append(counter, _hardware.Clock.UnixSeconds(), digest);
@@ -376,9 +398,10 @@ namespace ProvenanceDevice.Token
             CloseSession();
             _pinVerified = false;
             // Key first: if power fails part-way, the secret is already gone and RESET can simply be repeated.
+            // An unprovisioned secure element holds no key (and cannot make one to overwrite it with).
             try
             {
-                _hardware.Key.Destroy();
+                if (_secureElement == null || SecureElementProvisioned()) _hardware.Key.Destroy();
             }
             catch (System.Exception)
             {
@@ -391,6 +414,84 @@ namespace ProvenanceDevice.Token
             _config = defaults;
             // The counter is deliberately kept: a value released before RESET must never come back.
             return new byte[0];
+        }
+
+        private byte[] HandleProvision(byte[] request, byte sequence, IFrameSink sink)
+        {
+            ExpectEmpty(request, "PROVISION");
+            RequireUnlocked();
+            RequirePinVerified();
+            if (_secureElement == null) throw new ProtocolException(ErrorCode.WrongState, "this token has no secure element");
+            if (SecureElementProvisioned()) throw new ProtocolException(ErrorCode.WrongState, "the secure element is already provisioned");
+            // Locking the chip cannot be undone, so the owner confirms it on the token itself.
+            AwaitPress(sequence, sink);
+            _hardware.Led.Show(LedState.Signing);
+            ProvisionReply reply = new ProvisionReply();
+            try
+            {
+                _secureElement.Provision();
+                reply.Serial = _secureElement.ReadSerialNumberHex();
+                reply.ConfigLocked = _secureElement.IsConfigLocked();
+                reply.DataLocked = _secureElement.IsDataLocked();
+            }
+            catch (System.Exception e)
+            {
+                _provisioned = Unknown;
+                throw new ProtocolException(ErrorCode.HardwareError, "provisioning failed: " + e.Message);
+            }
+            _provisioned = Unknown;
+            RaiseToChipCounter();
+            return reply.Encode();
+        }
+
+        private bool SecureElementProvisioned()
+        {
+            if (_secureElement == null) return false;
+            if (_provisioned == Unknown)
+            {
+                try
+                {
+                    // Locks are permanent, so the answer is kept until PROVISION changes it.
+                    _provisioned = _secureElement.IsProvisioned() ? 1 : 0;
+                }
+                catch (System.Exception)
+                {
+                    throw new ProtocolException(ErrorCode.HardwareError, "secure element unavailable");
+                }
+            }
+            return _provisioned == 1;
+        }
+
+        /// <summary>The chip's signature counter (read when not known), or -1 without a secure element.</summary>
+        private long ChipCounter()
+        {
+            if (_secureElement == null) return Unknown;
+            if (_chipCounter == Unknown)
+            {
+                try
+                {
+                    _chipCounter = _secureElement.ReadSignatureCounter();
+                }
+                catch (System.Exception)
+                {
+                    throw new ProtocolException(ErrorCode.HardwareError, "secure element counter unavailable");
+                }
+            }
+            return _chipCounter;
+        }
+
+        private void RaiseToChipCounter()
+        {
+            try
+            {
+                long chip = ChipCounter();
+                if (chip > 0) _counter.RaiseTo(chip);
+            }
+            catch (ProtocolException)
+            {
+                // An unreachable chip at start-up is reported by the first command that needs it; SIGN reads the
+                // counter again before it reserves a value.
+            }
         }
 
         private void CheckPin(byte[] pin)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using ProvenanceDevice.Token.Crypto;
+using ProvenanceDevice.Token.Emulator.SecureElement;
 using ProvenanceDevice.Token.Hal;
 
 namespace ProvenanceDevice.Token.Emulator;
@@ -40,5 +41,28 @@ public static class EmulatedToken
             Serial = EmulatorSerial.LoadOrCreate(stateFolder, serialPrefix),
             FirmwareVersion = CoreVersion + "-" + board,
         };
+    }
+
+    /// <summary>
+    /// Builds the token's hardware for <paramref name="stateFolder"/> around the ATECC608B model: records in
+    /// <c>records/</c>, the chip's state in <c>atecc608b.json</c> (factory-fresh until PROVISION); the key,
+    /// random numbers and serial number come from the chip.
+    /// </summary>
+    public static TokenHardware CreateSecureElementHardware(string stateFolder, IButton button, IStatusLed led, string board)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stateFolder);
+        ArgumentNullException.ThrowIfNull(button);
+        ArgumentNullException.ThrowIfNull(led);
+        var hardware = new TokenHardware
+        {
+            Storage = new FileStorage(Path.Combine(stateFolder, "records")),
+            Button = button,
+            Led = led,
+            Clock = new SystemClock(),
+            Board = board,
+            FirmwareVersion = CoreVersion + "-" + board,
+        };
+        EmulatedSecureElement.Open(stateFolder).AttachTo(hardware);
+        return hardware;
     }
 }

@@ -18,6 +18,9 @@ public sealed record EmulatorOptions
     /// <summary>Press the button automatically whenever the token waits for it.</summary>
     public bool AutoPress { get; init; }
 
+    /// <summary>Run the token on the ATECC608B model (its state in the state folder) instead of the software key.</summary>
+    public bool SecureElement { get; init; }
+
     /// <summary>Print every LED change and connection to <see cref="Log"/>.</summary>
     public bool Verbose { get; init; }
 
@@ -49,7 +52,9 @@ public sealed class EmulatorHost : IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         Button = new SimulatedButton(options.AutoPress);
         Led = new ConsoleLed(options.Log, options.Verbose, announcePressPrompt: !options.AutoPress);
-        Hardware = EmulatedToken.CreateHardware(options.StateFolder, Button, Led, EmulatedToken.EmulatorBoard);
+        Hardware = options.SecureElement
+            ? EmulatedToken.CreateSecureElementHardware(options.StateFolder, Button, Led, EmulatedToken.EmulatorBoard)
+            : EmulatedToken.CreateHardware(options.StateFolder, Button, Led, EmulatedToken.EmulatorBoard);
         _core = new TokenCore(Hardware);
     }
 

@@ -35,8 +35,8 @@ namespace ProvenanceDevice.Token.Esp32
                 Atecc608 chip = new Atecc608(new EspI2cBus(board.I2cBus, board.I2cSdaPin, board.I2cSclPin, board.SecureElementAddress));
                 try
                 {
-                    // First boot of a new board: configure and lock the chip. Later boots only check it.
-                    if (!chip.IsProvisioned()) chip.Provision();
+                    // A new board's chip stays blank until the owner sends PROVISION (prov device provision) and
+                    // presses the button: locking it is irreversible, so it is never done behind their back.
                     hardware.Serial = chip.ReadSerialNumberHex();
                 }
                 catch (SecureElementException e)
@@ -46,8 +46,9 @@ namespace ProvenanceDevice.Token.Esp32
                     hardware.Led.Show(LedState.Error);
                     Thread.Sleep(Timeout.Infinite);
                 }
+                hardware.SecureElement = chip;
                 hardware.Key = new SecureElementKey(chip);
-                hardware.Entropy = new SecureElementEntropy(chip);
+                hardware.Entropy = new SecureElementEntropy(chip, new EspEntropy());
             }
             else
             {

@@ -12,6 +12,9 @@ namespace ProvenanceDevice.Token.Hal
         /// <summary>The signing key slot (software key or secure element).</summary>
         public ITokenKey Key;
 
+        /// <summary>The secure element, when the board has one (null for a software key); needed for PROVISION.</summary>
+        public ISecureElement SecureElement;
+
         /// <summary>Board profile name from boards.json (e.g. "esp32-devkitc", "emulator").</summary>
         public string Board;
 

@@ -37,6 +37,11 @@ namespace ProvenanceDevice.Token.Protocol
         public string Board;
         /// <summary>Token serial number.</summary>
         public string Serial;
+        /// <summary>
+        /// The secure element is configured and locked (PROVISION done); false without one. Appended after the
+        /// serial, so a reply from older firmware without it decodes as false.
+        /// </summary>
+        public bool SecureElementProvisioned;
 
         /// <summary>The reply payload.</summary>
         public byte[] Encode()
@@ -59,6 +64,7 @@ namespace ProvenanceDevice.Token.Protocol
             writer.WriteString(FirmwareVersion);
             writer.WriteString(Board);
             writer.WriteString(Serial);
+            writer.WriteBool(SecureElementProvisioned);
             return writer.ToArray();
         }
 
@@ -84,6 +90,7 @@ namespace ProvenanceDevice.Token.Protocol
             info.FirmwareVersion = reader.ReadString("firmware version");
             info.Board = reader.ReadString("board");
             info.Serial = reader.ReadString("serial");
+            if (reader.Remaining > 0) info.SecureElementProvisioned = reader.ReadBool("secure element provisioned");
             return info;
         }
     }

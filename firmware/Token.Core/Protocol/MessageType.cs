@@ -12,6 +12,8 @@ namespace ProvenanceDevice.Token.Protocol
         public const byte Attest = 0x07;
         public const byte Config = 0x08;
         public const byte Reset = 0x09;
+        /// <summary>Configure and lock the secure element for good (needs a button press).</summary>
+        public const byte Provision = 0x0A;
 
         public const byte ReplyBit = 0x80;
 

@@ -10,7 +10,7 @@ namespace ProvenanceDevice.Token.SecureElement
     /// chip refuses throws <see cref="SecureElementException"/> at once. All waiting goes through
     /// <see cref="II2cBus.DelayMs"/>, so a simulated chip can skip it.
     /// </summary>
-    public sealed class Atecc608
+    public sealed class Atecc608 : ISecureElement
     {
         /// <summary>How often a wake session is tried before a transient failure is reported.</summary>
         public const int MaxAttempts = 3;
@@ -239,6 +239,12 @@ namespace ProvenanceDevice.Token.SecureElement
         public int ReadCounter(int counterId)
         {
             return ToInt32(Execute(AteccCommand.Counter(counterId, false)));
+        }
+
+        /// <summary>Counter0, which every signature with the token key advances (SlotConfig[0].LimitedUse).</summary>
+        public long ReadSignatureCounter()
+        {
+            return ReadCounter(0);
         }
 
         /// <summary>Increments the monotonic counter and returns its new value.</summary>

@@ -116,6 +116,8 @@ namespace ProvenanceDevice.Token.SecureElement
 
         private bool LoadKeyState()
         {
+            // Before provisioning the data zone is unlocked and unreadable, and slot 0 cannot hold a key yet.
+            if (!_chip.IsDataLocked()) return false;
             byte[] record = _chip.ReadSlotBlock(Atecc608Config.KeyRecordSlot, 0);
             bool allZero = true;
             for (int i = 0; i < record.Length; i++)

@@ -35,7 +35,17 @@ namespace ProvenanceDevice.Token.State
         /// <summary>Persists and returns the next value; on a storage failure nothing is returned and the value stays.</summary>
         public long Reserve()
         {
+            return ReserveAtLeast(0);
+        }
+
+        /// <summary>
+        /// Persists and returns the next value, but no less than <paramref name="minimum"/> (the secure element's own
+        /// counter may be ahead); on a storage failure nothing is returned and the value stays.
+        /// </summary>
+        public long ReserveAtLeast(long minimum)
+        {
             long next = _value + 1;
+            if (minimum > next) next = minimum;
             byte[] data = new byte[8];
             for (int i = 0; i < 8; i++) data[i] = (byte)(next >> (56 - 8 * i));
             _record.Write(data);

@@ -6,7 +6,7 @@ using Provenance.Device;
 
 namespace Provenance.Cli.Commands;
 
-/// <summary>`prov device list|info|init|log|pin|reset`: find, set up and inspect the signing token.</summary>
+/// <summary>`prov device list|info|provision|init|log|pin|reset`: find, set up and inspect the signing token.</summary>
 public sealed class DeviceCommand : Command
 {
     /// <summary>Version of the JSON documents the device verbs print.</summary>
@@ -18,6 +18,7 @@ public sealed class DeviceCommand : Command
     {
         Add(new DeviceListCommand());
         Add(new DeviceInfoCommand());
+        Add(new DeviceProvisionCommand());
         Add(new DeviceInitCommand());
         Add(new DeviceLogCommand());
         Add(new DevicePinCommand());
@@ -41,6 +42,7 @@ public sealed class DeviceCommand : Command
         o["hasKey"] = s.HasKey;
         o["keyProtection"] = s.KeyProtection;
         o["secureElementPresent"] = s.SecureElementPresent;
+        o["secureElementProvisioned"] = s.SecureElementProvisioned;
         o["counter"] = s.Counter;
         o["logFirstIndex"] = s.LogFirstIndex;
         o["logCount"] = s.LogCount;

@@ -38,6 +38,11 @@ public sealed class DeviceInitCommand : Command
                 await token.ResetAsync(session.Presence, cancellationToken);
                 status = await token.GetStatusAsync(cancellationToken);
             }
+            if (status.SecureElementPresent && !status.SecureElementProvisioned)
+            {
+                await error.WriteLineAsync("prov: the secure element of token " + status.Serial + " is not provisioned yet; run 'prov device provision' first");
+                return ExitCodes.Failed;
+            }
             await session.EnsurePinVerifiedAsync(status, cancellationToken);
             byte[] publicKey = await token.GenerateKeyAsync(session.Presence, cancellationToken);
             status = await token.GetStatusAsync(cancellationToken);

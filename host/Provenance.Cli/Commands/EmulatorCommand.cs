@@ -7,12 +7,15 @@ using ProvenanceDevice.Token.Emulator;
 
 namespace Provenance.Cli.Commands;
 
-/// <summary>`prov emulator`: runs the software token emulator until Ctrl-C, on a pseudo-terminal and/or TCP.</summary>
+/// <summary>
+/// `prov emulator`: runs the token emulator until Ctrl-C, on a pseudo-terminal and/or TCP, with the software key or
+/// (<c>--secure-element</c>) the ATECC608B model.
+/// </summary>
 public sealed class EmulatorCommand : Command
 {
     /// <summary>Builds the verb.</summary>
     public EmulatorCommand()
-        : base("emulator", "Run the software token emulator (development mode) until Ctrl-C; connect with --device.")
+        : base("emulator", "Run the token emulator (software key, or the secure element model) until Ctrl-C; connect with --device.")
     {
         var pty = new Option<bool>("--pty") { Description = "Serve on a pseudo-terminal (/dev/pts/N), reached like a board's USB serial port. Default when --tcp is not given (Linux)." };
         var tcp = new Option<int?>("--tcp") { Description = "Serve on TCP 127.0.0.1:PORT (0 picks a free port).", HelpName = "PORT" };
@@ -27,11 +30,17 @@ public sealed class EmulatorCommand : Command
             HelpName = "DIR",
         };
         var autoPress = new Option<bool>("--auto-press") { Description = "Press the button automatically (unattended runs); otherwise Enter presses it." };
+        var secureElement = new Option<bool>("--secure-element")
+        {
+            Description = "Run the token on the ATECC608B model (kept in the state folder) instead of the software key; "
+                + "provision it with 'prov device provision'. The model protects nothing: it is for trying the secure-element path.",
+        };
         var verbose = new Option<bool>("--verbose") { Description = "Print LED changes and connections on stderr." };
         Add(pty);
         Add(tcp);
         Add(state);
         Add(autoPress);
+        Add(secureElement);
         Add(verbose);
         SetAction(async (parse, cancellationToken) =>
         {
@@ -40,16 +49,20 @@ public sealed class EmulatorCommand : Command
             if (!usePty && tcpPort is null) tcpPort = 0;
             string stateFolder = Path.GetFullPath(parse.GetValue(state) ?? Path.Combine(ProvPaths.Home, "emulator"));
             bool auto = parse.GetValue(autoPress);
+            bool withChip = parse.GetValue(secureElement);
             TextWriter output = parse.InvocationConfiguration.Output;
 
             using var host = new EmulatorHost(new EmulatorOptions
             {
                 StateFolder = stateFolder,
                 AutoPress = auto,
+                SecureElement = withChip,
                 Verbose = parse.GetValue(verbose),
                 Log = parse.InvocationConfiguration.Error,
             });
-            output.WriteLine("software token emulator (development mode)");
+            output.WriteLine(withChip
+                ? "secure element model emulator (development mode: the model keeps its key in a readable file)"
+                : "software token emulator (development mode)");
             output.WriteLine("serial " + host.Serial + ", state " + stateFolder);
             if (usePty)
             {

@@ -97,7 +97,8 @@ public sealed class TokenClient : IToken
         return new TokenStatus(
             info.Serial ?? "", info.Board ?? "", info.FirmwareVersion ?? "", info.ProtocolVersion, info.HasKey, protection,
             info.SecureElementPresent, info.Counter, info.LogFirstIndex, info.LogCount, info.PinSet, info.PinVerified,
-            info.Locked, info.PinTriesLeft, info.SessionOpen, info.SessionSignaturesLeft, info.SessionSecondsLeft);
+            info.Locked, info.PinTriesLeft, info.SessionOpen, info.SessionSignaturesLeft, info.SessionSecondsLeft,
+            info.SecureElementProvisioned);
     }
 
     /// <inheritdoc/>
@@ -209,6 +210,17 @@ public sealed class TokenClient : IToken
         byte[] reply = await TransactAsync(MessageType.Config, payload, presence, readOnly: newConfig is null, cancellationToken).ConfigureAwait(false);
         ConfigPayload config = Decode(() => ConfigPayload.Decode(reply), "CONFIG");
         return new TokenConfig(config.SessionSignatures, config.SessionMinutes, config.PressTimeoutSeconds);
+    }
+
+    /// <summary>
+    /// Configures and locks the token's secure element for good (needs a press). The token refuses with WrongState
+    /// when it has no secure element or it is already provisioned.
+    /// </summary>
+    public async Task<ProvisionResult> ProvisionAsync(IPresencePrompt? presence, CancellationToken cancellationToken = default)
+    {
+        byte[] reply = await TransactAsync(MessageType.Provision, [], presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+        ProvisionReply p = Decode(() => ProvisionReply.Decode(reply), "PROVISION");
+        return new ProvisionResult(p.Serial ?? "", p.ConfigLocked, p.DataLocked);
     }
 
     /// <summary>Wipes the key, PIN, log and configuration (needs a press); the counter is kept.</summary>
@@ -471,6 +483,7 @@ public sealed class TokenClient : IToken
         MessageType.Attest => "ATTEST",
         MessageType.Config => "CONFIG",
         MessageType.Reset => "RESET",
+        MessageType.Provision => "PROVISION",
         _ => "0x" + type.ToString("X2", CultureInfo.InvariantCulture),
     };
 

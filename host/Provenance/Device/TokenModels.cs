@@ -23,7 +23,10 @@ public static class KeyProtectionNames
     };
 }
 
-/// <summary>Everything the INFO reply says (a superset of <see cref="TokenInfo"/>).</summary>
+/// <summary>
+/// Everything the INFO reply says (a superset of <see cref="TokenInfo"/>). <see cref="SecureElementProvisioned"/>:
+/// the secure element is configured and locked (false without one, and from firmware that does not report it).
+/// </summary>
 public sealed record TokenStatus(
     string Serial,
     string Board,
@@ -41,7 +44,8 @@ public sealed record TokenStatus(
     int PinTriesLeft,
     bool SessionOpen,
     int SessionSignaturesLeft,
-    long SessionSecondsLeft)
+    long SessionSecondsLeft,
+    bool SecureElementProvisioned = false)
 {
     /// <summary>The fields <see cref="IToken.GetInfoAsync"/> returns.</summary>
     public TokenInfo ToInfo() => new(Serial, Board, FirmwareVersion, ProtocolVersion, HasKey, KeyProtection, Counter, SecureElementPresent, PinSet, Locked);
@@ -74,3 +78,6 @@ public sealed record TokenAttestation(string KeyProtection, string Serial, byte[
 /// count) within <paramref name="SessionMinutes"/> minutes (0 = no limit by time); both 0 = a press per signature.
 /// </summary>
 public sealed record TokenConfig(int SessionSignatures, int SessionMinutes, int PressTimeoutSeconds);
+
+/// <summary>PROVISION reply: the secure element's serial and whether its configuration and data zones are locked.</summary>
+public sealed record ProvisionResult(string Serial, bool ConfigLocked, bool DataLocked);

@@ -256,13 +256,17 @@ public sealed class ProvisioningTests : IDisposable
     }
 
     [Fact]
-    public void EmulatedSecureElementIsProvisionedOnceAndKeepsItsSerial()
+    public void EmulatedSecureElementStartsBlankAndKeepsItsSerialAndKey()
     {
         var first = EmulatedSecureElement.Open(_folder);
+        Assert.False(first.Chip.IsProvisioned());
+        Assert.False(first.Key.HasKey);
         var hardware = new TokenHardware();
         first.AttachTo(hardware);
         Assert.Same(first.Key, hardware.Key);
+        Assert.Same(first.Chip, hardware.SecureElement);
         Assert.Equal(KeyProtection.SecureElement, hardware.Key.Protection);
+        first.Chip.Provision();
         first.Key.Generate();
 
         var second = EmulatedSecureElement.Open(_folder);
