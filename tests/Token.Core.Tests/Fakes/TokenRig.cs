@@ -35,7 +35,10 @@ public sealed class TokenRig
 {
     private byte _sequence;
 
-    public TokenRig(SimulatedFlash? flash = null, EcdsaTestKey? key = null)
+    /// <param name="flash">The token's storage (a new one when null).</param>
+    /// <param name="key">The software key slot (a new one when null).</param>
+    /// <param name="configure">Changes the hardware before the core starts (e.g. puts a secure element in place of <paramref name="key"/>).</param>
+    public TokenRig(SimulatedFlash? flash = null, EcdsaTestKey? key = null, Action<TokenHardware>? configure = null)
     {
         Flash = flash ?? new SimulatedFlash();
         Key = key ?? new EcdsaTestKey();
@@ -51,6 +54,7 @@ public sealed class TokenRig
             Serial = "TEST-0001",
             FirmwareVersion = "0.1.0-test",
         };
+        configure?.Invoke(Hardware);
         Sink = new RecordingSink(Flash);
         Core = new TokenCore(Hardware);
     }
