@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
+using Provenance.Cli.Tests.EndToEnd;
 using Provenance.Device;
 
 namespace Provenance.Cli.Tests.Emulator;
@@ -141,18 +142,97 @@ public sealed class EmulatorEndToEndTests : IDisposable
         Assert.Equal(130, result.GetProperty("publicKey").GetString()!.Length);
     }
 
-    private async Task<string> StartEmulatorAsync(string transport, bool autoPress, Action<ChildProcess>? started = null)
+    private async Task<string> StartEmulatorAsync(string transport, bool autoPress, Action<ChildProcess>? started = null, bool secureElement = false)
     {
-        var args = new List<string> { "emulator", "--state", Path.Combine(_home, "emulator-" + transport) };
+        var args = new List<string> { "emulator", "--state", Path.Combine(_home, "emulator-" + transport + (secureElement ? "-se" : "")) };
         if (transport == "tcp") args.AddRange(["--tcp", "0"]);
         else args.Add("--pty");
         if (autoPress) args.Add("--auto-press");
+        if (secureElement) args.Add("--secure-element");
         ChildProcess emulator = ChildProcess.StartProv(_home, [.. args]);
         _children.Add(emulator);
         started?.Invoke(emulator);
-        await emulator.WaitForLineAsync(l => l == "software token emulator (development mode)", Generous, "its banner");
+        string banner = secureElement
+            ? "secure element model emulator (development mode: the model keeps its key in a readable file)"
+            : "software token emulator (development mode)";
+        await emulator.WaitForLineAsync(l => l == banner, Generous, "its banner");
         string line = await emulator.WaitForLineAsync(l => l.StartsWith(transport + " ", StringComparison.Ordinal), Generous, "its " + transport + " endpoint");
         return line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+    }
+
+    [Fact]
+    public async Task ProvisionInitSignAndVerifyWithTheSecureElementModel()
+    {
+        ChildProcess emulator = null!;
+        string device = await StartEmulatorAsync("tcp", autoPress: true, started: e => emulator = e, secureElement: true);
+
+        JsonElement blank = await InfoAsync(device);
+        Assert.Equal("secureElement", blank.GetProperty("keyProtection").GetString());
+        Assert.True(blank.GetProperty("secureElementPresent").GetBoolean());
+        Assert.False(blank.GetProperty("secureElementProvisioned").GetBoolean());
+        Assert.Matches("^[0-9A-F]{18}$", blank.GetProperty("serial").GetString());
+
+        // Without --yes and without a terminal to ask on, nothing happens.
+        var unconfirmed = await ChildProcess.RunProvAsync(_home, "device", "provision", "--device", device);
+        Assert.Equal(ExitCodes.Usage, unconfirmed.ExitCode);
+        Assert.Contains("cannot be undone", unconfirmed.Stderr, StringComparison.Ordinal);
+        var early = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
+        Assert.Equal(ExitCodes.Failed, early.ExitCode);
+        Assert.Contains("prov device provision", early.Stderr, StringComparison.Ordinal);
+        Assert.False((await InfoAsync(device)).GetProperty("secureElementProvisioned").GetBoolean());
+
+        var provision = await ChildProcess.RunProvAsync(_home, "device", "provision", "--yes", "--device", device, "--json");
+        Assert.True(provision.ExitCode == 0, provision.Stderr);
+        Assert.Contains("press the button on the token", provision.Stderr, StringComparison.Ordinal);
+        JsonElement locked = JsonDocument.Parse(provision.Stdout).RootElement;
+        Assert.Equal(blank.GetProperty("serial").GetString(), locked.GetProperty("secureElementSerial").GetString());
+        Assert.True(locked.GetProperty("configLocked").GetBoolean());
+        Assert.True(locked.GetProperty("dataLocked").GetBoolean());
+        var twice = await ChildProcess.RunProvAsync(_home, "device", "provision", "--yes", "--device", device);
+        Assert.Equal(ExitCodes.Failed, twice.ExitCode);
+        Assert.Contains("already provisioned", twice.Stderr, StringComparison.Ordinal);
+
+        var init = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        Assert.Contains("in the secure element", init.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("software key", init.Stderr, StringComparison.Ordinal);
+        JsonElement ready = await InfoAsync(device);
+        Assert.Equal("secureElement", ready.GetProperty("keyProtection").GetString());
+        Assert.True(ready.GetProperty("secureElementProvisioned").GetBoolean());
+        Assert.True(ready.GetProperty("hasKey").GetBoolean());
+        long counterBefore = ready.GetProperty("counter").GetInt64();
+
+        string signed = Path.Combine(_home, "artwork-signed.jpg");
+        var sign = await ChildProcess.RunProvAsync(_home, "sign", SignVerifyTests.SamplePath("artwork.jpg"), "--out", signed, "--device", device, "--json");
+        Assert.True(sign.ExitCode == 0, sign.Stderr);
+        JsonElement signResult = JsonDocument.Parse(sign.Stdout).RootElement;
+        Assert.Equal("secureElement", signResult.GetProperty("keyProtection").GetString());
+        long signedCounter = signResult.GetProperty("counter").GetInt64();
+        // The first signature also enrolls the token under the development identity (a proof-of-possession signature).
+        Assert.True(signedCounter > counterBefore);
+
+        var verify = await ChildProcess.RunProvAsync(_home, "verify", signed, "--json");
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        JsonElement verdict = JsonDocument.Parse(verify.Stdout).RootElement[0];
+        Assert.Equal("valid", verdict.GetProperty("verdict").GetString());
+        Assert.Equal("secureElement", verdict.GetProperty("keyProtection").GetString());
+
+        var log = await ChildProcess.RunProvAsync(_home, "device", "log", "--device", device, "--json");
+        Assert.True(log.ExitCode == 0, log.Stderr);
+        Assert.Contains("log chain intact", log.Stderr, StringComparison.Ordinal);
+        JsonElement[] entries = JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().ToArray();
+        Assert.Equal(signedCounter - counterBefore, entries.Length);
+        Assert.Equal(signedCounter, entries[^1].GetProperty("counter").GetInt64());
+        Assert.Equal(signedCounter, (await InfoAsync(device)).GetProperty("counter").GetInt64());
+
+        // The chip model keeps its state in the emulator's state folder: a restarted emulator has the same chip and key.
+        emulator.Kill();
+        string restarted = await StartEmulatorAsync("tcp", autoPress: true, secureElement: true);
+        JsonElement after = await InfoAsync(restarted);
+        Assert.Equal(ready.GetProperty("serial").GetString(), after.GetProperty("serial").GetString());
+        Assert.True(after.GetProperty("secureElementProvisioned").GetBoolean());
+        Assert.Equal(ready.GetProperty("publicKey").GetString(), after.GetProperty("publicKey").GetString());
+        Assert.Equal(signedCounter, after.GetProperty("counter").GetInt64());
     }
 
     private async Task<JsonElement> InfoAsync(string device)
