@@ -34,7 +34,14 @@ public sealed class DeviceInfoCommand : Command
             await output.WriteLineAsync("serial      " + status.Serial);
             await output.WriteLineAsync("board       " + status.Board);
             await output.WriteLineAsync("firmware    " + status.FirmwareVersion + " (protocol " + DeviceCommand.Number(status.ProtocolVersion) + ")");
-            await output.WriteLineAsync("key         " + (status.HasKey ? "P-256, " + DeviceCommand.ProtectionWords(status.KeyProtection) : "none (run: prov device init)"));
+            if (status.SecureElementPresent)
+            {
+                await output.WriteLineAsync("chip        secure element, " + (status.SecureElementProvisioned ? "provisioned (locked)" : "not provisioned yet (run: prov device provision)"));
+            }
+            bool needsProvisioning = status.SecureElementPresent && !status.SecureElementProvisioned;
+            await output.WriteLineAsync("key         " + (status.HasKey
+                ? "P-256, " + DeviceCommand.ProtectionWords(status.KeyProtection)
+                : needsProvisioning ? "none (run: prov device provision, then prov device init)" : "none (run: prov device init)"));
             if (publicKey is not null) await output.WriteLineAsync("public key  " + Convert.ToHexStringLower(publicKey));
             await output.WriteLineAsync("counter     " + DeviceCommand.Number(status.Counter));
             await output.WriteLineAsync("log         " + DeviceCommand.Number(status.LogCount) + " entries");

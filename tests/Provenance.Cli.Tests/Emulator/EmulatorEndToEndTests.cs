@@ -179,6 +179,9 @@ public sealed class EmulatorEndToEndTests : IDisposable
         var early = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
         Assert.Equal(ExitCodes.Failed, early.ExitCode);
         Assert.Contains("prov device provision", early.Stderr, StringComparison.Ordinal);
+        var text = await ChildProcess.RunProvAsync(_home, "device", "info", "--device", device);
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        Assert.Contains("not provisioned yet (run: prov device provision)", text.Stdout, StringComparison.Ordinal);
         Assert.False((await InfoAsync(device)).GetProperty("secureElementProvisioned").GetBoolean());
 
         var provision = await ChildProcess.RunProvAsync(_home, "device", "provision", "--yes", "--device", device, "--json");

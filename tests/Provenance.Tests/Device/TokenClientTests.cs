@@ -45,6 +45,51 @@ public sealed class TokenClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ProvisionLocksTheSecureElementModelAndThenTheKeyIsMadeInIt()
+    {
+        var token = new TestToken(_state, autoPress: false, secureElement: true);
+        var person = new PressingPrompt(token.Button);
+        await using TokenClient client = token.Client();
+
+        TokenStatus blank = await client.GetStatusAsync().WaitAsync(NoHang);
+        Assert.True(blank.SecureElementPresent);
+        Assert.False(blank.SecureElementProvisioned);
+        Assert.False(client.IsSoftwareToken);
+
+        ProvisionResult result = await client.ProvisionAsync(person).WaitAsync(NoHang);
+
+        Assert.Equal(blank.Serial, result.Serial);
+        Assert.True(result.ConfigLocked);
+        Assert.True(result.DataLocked);
+        Assert.Equal(1, person.Waits);
+        Assert.Equal(1, person.Dones);
+        Assert.True((await client.GetStatusAsync().WaitAsync(NoHang)).SecureElementProvisioned);
+        var twice = await Assert.ThrowsAsync<TokenErrorException>(() => client.ProvisionAsync(person).WaitAsync(NoHang));
+        Assert.Equal(ErrorCode.WrongState, twice.Code);
+
+        byte[] publicKey = await client.GenerateKeyAsync(person).WaitAsync(NoHang);
+        byte[] toBeSigned = RandomNumberGenerator.GetBytes(200);
+        TokenSignature signature = await client.SignAsync(toBeSigned, person).WaitAsync(NoHang);
+        Assert.True(Verify(publicKey, toBeSigned, signature.Signature));
+        TokenAttestation attestation = await client.AttestAsync().WaitAsync(NoHang);
+        Assert.Equal(KeyProtectionNames.SecureElement, attestation.KeyProtection);
+        Assert.Equal(blank.Serial, attestation.Serial);
+        Assert.Empty(attestation.CertificateChain);
+    }
+
+    [Fact]
+    public async Task ProvisionOnASoftwareTokenIsRefused()
+    {
+        var token = new TestToken(_state, autoPress: true);
+        await using TokenClient client = token.Client();
+
+        var refused = await Assert.ThrowsAsync<TokenErrorException>(() => client.ProvisionAsync(null).WaitAsync(NoHang));
+
+        Assert.Equal(ErrorCode.WrongState, refused.Code);
+        Assert.False((await client.GetStatusAsync().WaitAsync(NoHang)).SecureElementPresent);
+    }
+
+    [Fact]
     public async Task GarbageBetweenAndInsideReplyFramesIsSkipped()
     {
         var token = new TestToken(_state, autoPress: true);
@@ -274,10 +319,13 @@ public sealed class TokenClientTests : IDisposable
     /// <summary>The real token core on temp-folder storage, with hooks to damage the line in either direction.</summary>
     private sealed class TestToken
     {
-        public TestToken(string state, bool autoPress)
+        public TestToken(string state, bool autoPress, bool secureElement = false)
         {
             Button = new SimulatedButton(autoPress);
-            Hardware = EmulatedToken.CreateHardware(state, Button, new ConsoleLed(TextWriter.Null, false, false), "test");
+            var led = new ConsoleLed(TextWriter.Null, false, false);
+            Hardware = secureElement
+                ? EmulatedToken.CreateSecureElementHardware(state, Button, led, "test")
+                : EmulatedToken.CreateHardware(state, Button, led, "test");
             Core = new TokenCore(Hardware);
         }
 
