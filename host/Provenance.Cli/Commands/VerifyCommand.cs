@@ -120,7 +120,7 @@ public static class VerifyCommand
             }
             array.Add(item);
         }
-        return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public static string VerdictName(Verdict verdict) => verdict switch
