@@ -43,6 +43,7 @@ public static class Program
     {
         var root = new RootCommand("prov: sign artwork with a ProvenanceDevice token and verify Content Credentials.");
         root.Subcommands.Add(new SignCommand());
+        root.Add(new WatchCommand());
         root.Subcommands.Add(VerifyCommand.Create(Verifier.VerifyFile, TrustLoader.Load));
         root.Subcommands.Add(ConsentCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
