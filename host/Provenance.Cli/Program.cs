@@ -2,7 +2,6 @@ using System;
 using System.CommandLine;
 using System.Threading.Tasks;
 using Provenance.Cli.Commands;
-using Provenance.Device;
 using Provenance.Verification;
 
 namespace Provenance.Cli;
@@ -43,7 +42,8 @@ public static class Program
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("prov: sign artwork with a ProvenanceDevice token and verify Content Credentials.");
-        root.Subcommands.Add(SignCommand.Create(OpenTokenAsync));
+        root.Subcommands.Add(new SignCommand());
+        root.Add(new WatchCommand());
         root.Subcommands.Add(VerifyCommand.Create(Verifier.VerifyFile, TrustLoader.Load));
         root.Subcommands.Add(ConsentCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
@@ -52,24 +52,6 @@ public static class Program
         root.Add(new DeviceCommand());
         root.Add(new EmulatorCommand());
         return root;
-    }
-
-    /// <summary>Opens the token named by --device: a serial port, tcp://..., 'embedded', or the default.</summary>
-    internal static async Task<IToken> OpenTokenAsync(string? device, System.Threading.CancellationToken cancellationToken)
-    {
-        TokenClient token = await TokenLocator.OpenAsync(device, null, cancellationToken);
-        try
-        {
-            // The embedded software token makes its key on first use; a real token's key is made by 'prov device init'.
-            if (token.GenerateKeyOnFirstUse && !(await token.GetInfoAsync(cancellationToken)).HasKey)
-                await token.GenerateKeyAsync(null, cancellationToken);
-            return token;
-        }
-        catch
-        {
-            await token.DisposeAsync();
-            throw;
-        }
     }
 
     private static bool IsHelpRequest(string[] args) => Array.Exists(args, a => a is "-h" or "--help" or "-?");

@@ -28,11 +28,8 @@ public static class BenchCommand
         var files = new Option<int>("--files") { Description = "Number of files for the batch verification.", DefaultValueFactory = _ => 48 };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("bench", "Benchmark hashing, token crypto, signing and verification against reference implementations.") { sizeMb, files, json };
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(sizeMb) is < 1 or > 4096) r.AddError("--size-mb must be 1..4096");
-            if (r.GetValue(files) is < 2 or > 10000) r.AddError("--files must be 2..10000");
-        });
+        sizeMb.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 4096) r.AddError("--size-mb must be 1..4096"); });
+        files.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 2 or > 10000) r.AddError("--files must be 2..10000"); });
         command.SetAction(async (parse, ct) =>
         {
             bool asJson = parse.GetValue(json);
@@ -82,6 +79,7 @@ public static class BenchCommand
             results.Add(EcdsaBench());
 
             await using var token = EmbeddedToken.Open(Path.Combine(work, "token"));
+            await token.GenerateKeyAsync(null, ct);
             var options = new ArtworkSignOptions
             {
                 IdentityDirectory = Path.Combine(work, "no-identity"),

@@ -5,107 +5,87 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Provenance.Artwork;
 using Provenance.C2pa;
+using Provenance.Cli.Commands;
 using Provenance.Consent;
 using Provenance.Device;
-using Provenance.Artwork;
 
 namespace Provenance.Cli;
 
 /// <summary>`prov sign FILE --out OUTFILE`: the token signs the artwork; the signed copy gets Content Credentials.</summary>
-public static class SignCommand
+public sealed class SignCommand : Command
 {
-    public static Command Create(Func<string?, CancellationToken, Task<IToken>> openToken)
+    private readonly Argument<string> _file = new("file") { Description = "The artwork to sign (JPEG, PNG, TIFF or WebP; any other file gets a .c2pa sidecar)." };
+    private readonly Option<string?> _output = new("--out", "-o") { Description = "Where to write the signed copy; the original is left untouched." };
+    private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace the file with its signed version (atomically)." };
+    private readonly Option<string?> _title = new("--title") { Description = "Title of the work (default: the file name)." };
+    private readonly Option<string> _source = new("--source")
     {
-        var file = new Argument<string>("file") { Description = "The artwork to sign (JPEG, PNG, TIFF or WebP)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Where to write the signed copy; the original is left untouched." };
-        var inPlace = new Option<bool>("--in-place") { Description = "Replace the file with its signed version (atomically)." };
-        var title = new Option<string?>("--title") { Description = "Title of the work (default: the file name)." };
-        var source = new Option<string>("--source")
-        {
-            Description = "What the file is: camera (a photo), scan (a scan of a physical work) or tablet (a drawing made on a tablet).",
-            DefaultValueFactory = _ => "scan",
-        };
-        source.AcceptOnlyFromAmong("camera", "scan", "tablet");
-        var tsa = new Option<Uri?>("--tsa") { Description = "RFC 3161 time-stamp authority URL." };
-        var device = DeviceOption();
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
-        var command = new Command("sign", "Sign artwork with the token and embed Content Credentials.") { file, output, inPlace, title, source, tsa, device, json };
-        command.Validators.Add(result =>
-        {
-            bool hasOut = result.GetValue(output) is not null;
-            if (hasOut == result.GetValue(inPlace)) result.AddError("Give exactly one of --out FILE or --in-place.");
-        });
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            string input = parse.GetValue(file)!;
-            string target = parse.GetValue(output) ?? input;
-            if (!File.Exists(input)) throw new FileNotFoundException($"{input} does not exist");
-            if (Path.GetFullPath(target) == Path.GetFullPath(input) && !parse.GetValue(inPlace))
-                throw new ArgumentException("--out names the input file; use --in-place to replace it");
-
-            await using IToken token = await openToken(parse.GetValue(device), cancellationToken);
-            SoftwareTokenNotice.Print(token);
-            var options = new ArtworkSignOptions
-            {
-                Title = parse.GetValue(title),
-                Source = Enum.Parse<CaptureSource>(parse.GetValue(source)!, ignoreCase: true),
-                Consent = ConsentStore.Load(),
-                TimeStampAuthority = parse.GetValue(tsa),
-            };
-            ArtworkSignResult result = await ArtworkSigner.SignFileAsync(input, target, token, options, new ConsolePresencePrompt(), null, cancellationToken);
-            if (parse.GetValue(json))
-            {
-                var node = new JsonObject
-                {
-                    ["version"] = 1,
-                    ["input"] = result.Input,
-                    ["output"] = result.Output,
-                    ["format"] = result.Format,
-                    ["tokenSerial"] = result.TokenSerial,
-                    ["counter"] = result.Counter,
-                    ["keyProtection"] = result.KeyProtection,
-                    ["signer"] = result.Signer,
-                    ["developmentIdentity"] = result.DevelopmentIdentity,
-                    ["manifest"] = result.Manifest.ManifestLabel,
-                    ["logEntryHash"] = Convert.ToHexStringLower(result.LogEntryHash),
-                    ["timeStamped"] = result.Manifest.TimeStamped,
-                };
-                Console.WriteLine(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            }
-            else
-            {
-                Console.WriteLine($"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}");
-                Console.WriteLine($"  signer: {result.Signer}");
-                if (result.DevelopmentIdentity)
-                    Console.Error.WriteLine("note: signed under the development identity, which names no artist; run 'prov identity create' and 'prov identity enroll' to sign as yourself");
-            }
-            return ExitCodes.Success;
-        });
-        return command;
-    }
-
-    internal static Option<string?> DeviceOption() => new("--device", "-d")
-    {
-        Description = "The token: a serial port (/dev/ttyUSB0, /dev/pts/N), tcp://127.0.0.1:PORT (emulator) or 'embedded'. Default: the first token found, else the embedded software token.",
+        Description = "What the file is: camera (a photo), scan (a scan of a physical work) or tablet (a drawing made on a tablet).",
+        DefaultValueFactory = _ => "scan",
     };
-}
+    private readonly Option<Uri?> _tsa = new("--tsa") { Description = "RFC 3161 time-stamp authority URL." };
+    private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
+    private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON." };
 
-/// <summary>Says once per command that a software token is in use (DESIGN.md: labelled as such everywhere).</summary>
-internal static class SoftwareTokenNotice
-{
-    public static void Print(IToken token)
+    public SignCommand()
+        : base("sign", "Sign artwork with the token and embed Content Credentials.")
     {
-        if (token is TokenClient { SoftwareTokenNotice: { } notice }) Console.Error.WriteLine($"note: {notice}");
+        _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
+        Arguments.Add(_file);
+        foreach (Option option in new Option[] { _output, _inPlace, _title, _source, _tsa, _device, _json }) Options.Add(option);
+        Validators.Add(result =>
+        {
+            if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE or --in-place.");
+        });
+        SetAction(RunAsync);
     }
-}
 
-/// <summary>Shows "press the button on the token" while the token waits for its button.</summary>
-internal sealed class ConsolePresencePrompt : IPresencePrompt
-{
-    public void WaitingForPress() => Console.Error.WriteLine("press the button on the token...");
-
-    public void Done()
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        string input = parse.GetValue(_file)!;
+        string target = parse.GetValue(_output) ?? input;
+        if (!File.Exists(input)) throw new FileNotFoundException($"{input} does not exist");
+        if (Path.GetFullPath(target) == Path.GetFullPath(input) && !parse.GetValue(_inPlace))
+            throw new ArgumentException("--out names the input file; use --in-place to replace it");
+
+        await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
+        await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);
+        var options = new ArtworkSignOptions
+        {
+            Title = parse.GetValue(_title),
+            Source = Enum.Parse<CaptureSource>(parse.GetValue(_source)!, ignoreCase: true),
+            Consent = ConsentStore.Load(),
+            TimeStampAuthority = parse.GetValue(_tsa),
+        };
+        ArtworkSignResult result = await ArtworkSigner.SignFileAsync(input, target, session.Token, options, session.Presence, null, cancellationToken);
+        if (parse.GetValue(_json))
+        {
+            var node = new JsonObject
+            {
+                ["version"] = 1,
+                ["input"] = result.Input,
+                ["output"] = result.Output,
+                ["format"] = result.Format,
+                ["tokenSerial"] = result.TokenSerial,
+                ["counter"] = result.Counter,
+                ["keyProtection"] = result.KeyProtection,
+                ["signer"] = result.Signer,
+                ["developmentIdentity"] = result.DevelopmentIdentity,
+                ["manifest"] = result.Manifest.ManifestLabel,
+                ["logEntryHash"] = Convert.ToHexStringLower(result.LogEntryHash),
+                ["timeStamped"] = result.Manifest.TimeStamped,
+            };
+            Console.WriteLine(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else
+        {
+            Console.WriteLine($"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}");
+            Console.WriteLine($"  signer: {result.Signer}");
+            if (result.DevelopmentIdentity)
+                Console.Error.WriteLine("note: signed under the development identity, which names no artist; run 'prov identity create' and 'prov identity enroll' to sign as yourself");
+        }
+        return ExitCodes.Success;
     }
 }

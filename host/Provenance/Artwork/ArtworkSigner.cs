@@ -104,31 +104,15 @@ public static class ArtworkSigner
             return (chain, identity.Name, identity.IsDevelopment);
         }
 
-        using UnlockedIdentity development = DevelopmentIdentity.GetOrCreate(options.DevelopmentIdentityDirectory ?? DevelopmentIdentity.DefaultDirectory);
-        X509Certificate2? leaf = info.HasKey ? development.Identity.FindTokenCertificate(info.Serial) : null;
-        byte[]? tokenKey = info.HasKey ? await token.GetPublicKeyAsync(cancellationToken).ConfigureAwait(false) : null;
-        if (leaf is null || tokenKey is null || !PublicKeyMatches(leaf, tokenKey))
-        {
-            // First signature, or the token was reset and has a new key: certify the current key.
-            await TokenEnrollment.EnrollAsync(token, development, presence, cancellationToken).ConfigureAwait(false);
-        }
-        return (development.Identity.GetSigningChain(info.Serial), null, true);
+        X509Certificate2Collection developmentChain = await DevelopmentIdentity.GetSigningChainAsync(
+            token, options.DevelopmentIdentityDirectory, presence, cancellationToken).ConfigureAwait(false);
+        return (developmentChain, null, true);
     }
 
     private static async Task EnsureCertificateMatchesTokenAsync(IToken token, X509Certificate2 leaf, string serial, string fix, CancellationToken cancellationToken)
     {
         byte[] tokenKey = await token.GetPublicKeyAsync(cancellationToken).ConfigureAwait(false);
-        if (!PublicKeyMatches(leaf, tokenKey))
+        if (!TokenCertificateProfile.CertifiesKey(leaf, tokenKey))
             throw new InvalidOperationException($"token {serial} has a new key since it was enrolled (was it reset?); run '{fix}' again");
-    }
-
-    private static bool PublicKeyMatches(X509Certificate2 certificate, byte[] uncompressedPoint)
-    {
-        using var key = certificate.GetECDsaPublicKey();
-        if (key is null) return false;
-        var q = key.ExportParameters(false).Q;
-        return uncompressedPoint.Length == 65 && uncompressedPoint[0] == 0x04
-            && q.X.AsSpan().SequenceEqual(uncompressedPoint.AsSpan(1, 32))
-            && q.Y.AsSpan().SequenceEqual(uncompressedPoint.AsSpan(33, 32));
     }
 }

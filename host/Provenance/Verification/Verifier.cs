@@ -76,7 +76,7 @@ public static class Verifier
             return new FileVerification
             {
                 File = name, Format = format, Verdict = Verdict.Invalid, Codes = [ValidationCodes.ClaimMalformed],
-                Reason = $"The Content Credentials are malformed: {e.Problem} in {e.BoxPath}.",
+                Reason = OneSentence($"The Content Credentials are malformed: {e.Problem} in {e.BoxPath}"),
             };
         }
 
@@ -90,14 +90,14 @@ public static class Verifier
             return new FileVerification
             {
                 File = name, Format = format, Verdict = Verdict.Invalid, Codes = [ValidationCodes.GeneralError],
-                Reason = $"The Content Credentials could not be validated: {e.Message}",
+                Reason = OneSentence($"The Content Credentials could not be validated: {e.Message}"),
             };
         }
         return Describe(name, format, report);
     }
 
     private static FileVerification ErrorResult(string name, string? format, string reason) =>
-        new() { File = name, Format = format, Verdict = Verdict.Error, Reason = reason };
+        new() { File = name, Format = format, Verdict = Verdict.Error, Reason = OneSentence(reason) };
 
     private static FileVerification Describe(string name, string format, ValidationReport report)
     {
@@ -109,7 +109,7 @@ public static class Verifier
         {
             Verdict.Trusted => $"Signed by {signer}, whose certificate chains to a trusted root, and unchanged since signing.",
             Verdict.Valid => $"Unchanged since it was signed by {signer}, but that signer is not in the trust store.",
-            _ => Capitalise(report.FailureDetail ?? "validation failed") + ".",
+            _ => OneSentence(report.FailureDetail ?? "validation failed"),
         };
         Details details = ReadDetails(report);
         return new FileVerification
@@ -130,7 +130,12 @@ public static class Verifier
         };
     }
 
-    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+    /// <summary>One line, capitalised, ending in one full stop (details can carry library messages).</summary>
+    private static string OneSentence(string text)
+    {
+        string line = text.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        return line.Length == 0 ? "Validation failed." : char.ToUpperInvariant(line[0]) + line[1..] + ".";
+    }
 
     private static string SignerName(X509Certificate2 certificate)
     {

@@ -28,7 +28,10 @@ public sealed class ChildProcess : IDisposable
     public static string ProvDll => Path.Combine(AppContext.BaseDirectory, "prov.dll");
 
     /// <summary>Starts `dotnet prov.dll args` with stdin open for the test to write to.</summary>
-    public static ChildProcess StartProv(string home, params string[] args)
+    public static ChildProcess StartProv(string home, params string[] args) => StartProv(home, null, args);
+
+    /// <summary>Starts `dotnet prov.dll args` with extra environment variables (e.g. PROV_PASSWORD).</summary>
+    public static ChildProcess StartProv(string home, IReadOnlyDictionary<string, string>? environment, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -43,6 +46,10 @@ public sealed class ChildProcess : IDisposable
         start.Environment["PROV_NO_HARDWARE_PROBE"] = "1";
         start.Environment["NO_COLOR"] = "1";
         start.Environment.Remove("PROV_DEVICE");
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment) start.Environment[key] = value;
+        }
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => child.Collect(child._stdout, e.Data);

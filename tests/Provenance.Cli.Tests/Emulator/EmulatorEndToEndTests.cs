@@ -52,6 +52,11 @@ public sealed class EmulatorEndToEndTests : IDisposable
         Assert.Equal(ExitCodes.Failed, again.ExitCode);
         Assert.Contains("already has a signing key", again.Stderr, StringComparison.Ordinal);
 
+        // The first signature also enrolls the token under the development identity (one challenge signature).
+        string sample = Provenance.Cli.Tests.EndToEnd.SignVerifyTests.SamplePath("artwork.jpg");
+        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
+        Assert.True(warmUp.ExitCode == 0, warmUp.Stderr);
+
         JsonElement before = await InfoAsync(device);
         Assert.Equal("version", before.EnumerateObject().First().Name);
         Assert.StartsWith("EMU-", before.GetProperty("serial").GetString(), StringComparison.Ordinal);
@@ -69,13 +74,13 @@ public sealed class EmulatorEndToEndTests : IDisposable
         Assert.Equal(before.GetProperty("serial").GetString(), found.GetProperty("serial").GetString());
         Assert.True(found.GetProperty("hasKey").GetBoolean());
 
-        // Two signatures through the host library (prov sign belongs to another part).
-        byte[] first = RandomNumberGenerator.GetBytes(700);
-        byte[] second = RandomNumberGenerator.GetBytes(50);
-        await using (TokenClient token = await TokenLocator.OpenAsync(device))
+        // Two signatures by `prov sign`, each its own process, through the emulator.
+        string[] signed = [Path.Combine(_home, "first.jpg"), Path.Combine(_home, "second.jpg")];
+        foreach (string output in signed)
         {
-            await token.SignAsync(first, null);
-            await token.SignAsync(second, null);
+            var sign = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", device);
+            Assert.True(sign.ExitCode == 0, sign.Stderr);
+            Assert.Contains("software key", sign.Stderr, StringComparison.Ordinal);
         }
 
         JsonElement after = await InfoAsync(device);
@@ -85,13 +90,22 @@ public sealed class EmulatorEndToEndTests : IDisposable
         var log = await ChildProcess.RunProvAsync(_home, "device", "log", "--device", device, "--json");
         Assert.True(log.ExitCode == 0, log.Stderr);
         Assert.Contains("log chain intact", log.Stderr, StringComparison.Ordinal);
-        JsonElement[] entries = JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().ToArray();
+        JsonElement[] all = JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().ToArray();
+        for (int i = 1; i < all.Length; i++) Assert.Equal(all[i - 1].GetProperty("hash").GetString(), all[i].GetProperty("previous").GetString());
+        JsonElement[] entries = all.Where(e => e.GetProperty("counter").GetInt64() > counterBefore).ToArray();
         Assert.Equal(2, entries.Length);
         Assert.Equal(counterBefore + 1, entries[0].GetProperty("counter").GetInt64());
         Assert.Equal(counterBefore + 2, entries[1].GetProperty("counter").GetInt64());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(first)), entries[0].GetProperty("digest").GetString());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(second)), entries[1].GetProperty("digest").GetString());
-        Assert.Equal(new string('0', 64), entries[0].GetProperty("previous").GetString());
+        for (int i = 0; i < 2; i++)
+        {
+            var verify = await ChildProcess.RunProvAsync(_home, "verify", signed[i], "--json");
+            Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+            JsonElement verdict = JsonDocument.Parse(verify.Stdout).RootElement[0];
+            Assert.Equal("valid", verdict.GetProperty("verdict").GetString());
+            Assert.Equal(before.GetProperty("serial").GetString(), verdict.GetProperty("tokenSerial").GetString());
+            Assert.Equal(entries[i].GetProperty("counter").GetInt64(), verdict.GetProperty("tokenCounter").GetInt64());
+        }
+        Assert.Equal(new string('0', 64), all[0].GetProperty("previous").GetString());
         Assert.Equal(entries[0].GetProperty("hash").GetString(), entries[1].GetProperty("previous").GetString());
         foreach (JsonElement entry in entries) Assert.Equal(EntryHash(entry), entry.GetProperty("hash").GetString());
         Assert.True(DateTimeOffset.TryParse(entries[1].GetProperty("time").GetString(), out _));

@@ -111,13 +111,22 @@ public sealed class SignVerifyTests : IDisposable
         Directory.CreateDirectory(folder);
         Assert.Equal(0, (await _prov.RunAsync("sign", SamplePath("artwork.jpg"), "--out", Path.Combine(folder, "a.jpg"))).ExitCode);
         File.Copy(SamplePath("artwork.jpg"), Path.Combine(folder, "b.jpg"));
+        File.Copy(SamplePath("artwork.jpg"), Path.Combine(folder, "x<b>.jpg"));
+        string report = Path.Combine(_work, "report.html");
 
-        ProvResult verify = await _prov.RunAsync("verify", folder, "--json");
+        ProvResult verify = await _prov.RunAsync("verify", folder, "--json", "--html", report);
         Assert.Equal(1, verify.ExitCode);
         var verdicts = JsonDocument.Parse(verify.Stdout).RootElement.EnumerateArray()
             .ToDictionary(e => Path.GetFileName(e.GetProperty("file").GetString()!), e => e.GetProperty("verdict").GetString());
         Assert.Equal("valid", verdicts["a.jpg"]);
         Assert.Equal("missing", verdicts["b.jpg"]);
+        Assert.Equal("missing", verdicts["x<b>.jpg"]);
+
+        string html = File.ReadAllText(report);
+        Assert.Matches("<tr class=\"valid\"><td>[^<]*a\\.jpg</td>", html);
+        Assert.Matches("<tr class=\"missing\"><td>[^<]*b\\.jpg</td>", html);
+        Assert.Contains("x&lt;b&gt;.jpg", html);
+        Assert.DoesNotContain("x<b>", html);
     }
 
     [Fact]

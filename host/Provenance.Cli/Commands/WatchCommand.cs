@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Provenance.Artwork;
+using Provenance.C2pa;
+using Provenance.Consent;
+using Provenance.Verification;
+
+namespace Provenance.Cli.Commands;
+
+/// <summary>
+/// `prov watch FOLDER`: signs each artwork the scanner or drawing app finishes writing into FOLDER (DESIGN.md story 2).
+/// A file counts as finished when its size and time stamp have not changed for the settle time and it can be opened
+/// for reading; files that already carry Content Credentials are left alone, so nothing is signed twice.
+/// </summary>
+public sealed class WatchCommand : Command
+{
+    /// <summary>Extensions watched: the formats we embed credentials in.</summary>
+    public static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"];
+
+    private readonly Argument<string> _folder = new("folder") { Description = "The folder the scanner or drawing app writes into." };
+    private readonly Option<string?> _outDir = new("--out-dir") { Description = "Where signed copies go (default: FOLDER/signed); originals stay as they are." };
+    private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace each file with its signed version (atomically) instead of writing copies." };
+    private readonly Option<string> _source = new("--source") { Description = "camera, scan or tablet (see prov sign).", DefaultValueFactory = _ => "scan" };
+    private readonly Option<int> _settleMs = new("--settle-ms") { Description = "How long a file must stay unchanged before it is signed.", DefaultValueFactory = _ => 2000 };
+    private readonly Option<bool> _once = new("--once") { Description = "Sign what is in the folder now, then exit, instead of watching." };
+    private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per line for each file." };
+
+    public WatchCommand()
+        : base("watch", "Sign artwork as it is written into a folder (scanner or tablet output).")
+    {
+        _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
+        _settleMs.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 600_000) r.AddError("--settle-ms must be 0..600000"); });
+        Arguments.Add(_folder);
+        foreach (Option option in new Option[] { _outDir, _inPlace, _source, _settleMs, _once, _device, _json }) Options.Add(option);
+        Validators.Add(r => { if (r.GetValue(_inPlace) && r.GetValue(_outDir) is not null) r.AddError("Give --out-dir or --in-place, not both."); });
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        string folder = Path.GetFullPath(parse.GetValue(_folder)!);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder} does not exist");
+        bool inPlace = parse.GetValue(_inPlace);
+        string? outDir = inPlace ? null : Path.GetFullPath(parse.GetValue(_outDir) ?? Path.Combine(folder, "signed"));
+        if (outDir is not null) Directory.CreateDirectory(outDir);
+        bool json = parse.GetValue(_json);
+        TimeSpan settle = TimeSpan.FromMilliseconds(parse.GetValue(_settleMs));
+
+        await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
+        await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);
+        var options = new ArtworkSignOptions
+        {
+            Source = Enum.Parse<CaptureSource>(parse.GetValue(_source)!, ignoreCase: true),
+            Consent = ConsentStore.Load(),
+        };
+
+        int failures = 0;
+        var ours = new HashSet<string>(StringComparer.Ordinal);
+        async Task Handle(string path)
+        {
+            // Signing in place changes the file again; that change is ours, not new artwork.
+            if (ours.Remove(path)) return;
+            string target = outDir is null ? path : Path.Combine(outDir, Path.GetFileName(path));
+            var line = new JsonObject { ["file"] = path };
+            try
+            {
+                FileVerification existing = Verifier.VerifyFile(path, TrustSettings.None);
+                if (existing.Verdict != Verdict.Missing || (outDir is not null && File.Exists(target)))
+                {
+                    line["status"] = "skipped";
+                    line["reason"] = existing.Verdict == Verdict.Missing ? "a signed copy already exists" : $"already {VerifyCommand.VerdictName(existing.Verdict)}: {existing.Reason}";
+                }
+                else
+                {
+                    ArtworkSignResult result = await ArtworkSigner.SignFileAsync(path, target, session.Token, options, session.Presence, null, cancellationToken);
+                    line["status"] = "signed";
+                    line["output"] = target;
+                    line["counter"] = result.Counter;
+                    if (outDir is null) ours.Add(path);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures++;
+                line["status"] = "failed";
+                line["reason"] = CommandErrors.Map(e).Message;
+            }
+            Console.WriteLine(json
+                ? line.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+                : $"{line["status"]} {path}" + (line["output"] is { } o ? $" -> {o}" : "") + (line["reason"] is { } r ? $" ({r})" : ""));
+        }
+
+        var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        foreach (string path in Candidates(folder)) pending[path] = 0;
+        if (parse.GetValue(_once))
+        {
+            foreach (string path in pending.Keys.Order(StringComparer.Ordinal)) await Handle(path);
+            return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
+        }
+
+        using var watcher = new FileSystemWatcher(folder) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.LastWrite };
+        void Enqueue(string path)
+        {
+            if (IsCandidate(path)) pending[path] = 0;
+        }
+        watcher.Created += (_, e) => Enqueue(e.FullPath);
+        watcher.Changed += (_, e) => Enqueue(e.FullPath);
+        watcher.Renamed += (_, e) => Enqueue(e.FullPath);
+        watcher.EnableRaisingEvents = true;
+        Console.Error.WriteLine($"watching {folder} (signed copies to {outDir ?? "the same files"}); Ctrl-C stops");
+
+        var lastSeen = new Dictionary<string, (long Length, DateTime Written, DateTime Since)>(StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (string path in pending.Keys.Order(StringComparer.Ordinal).ToList())
+            {
+                if (!File.Exists(path)) { pending.TryRemove(path, out _); lastSeen.Remove(path); continue; }
+                var info = new FileInfo(path);
+                DateTime now = DateTime.UtcNow;
+                if (!lastSeen.TryGetValue(path, out var seen) || seen.Length != info.Length || seen.Written != info.LastWriteTimeUtc)
+                {
+                    lastSeen[path] = (info.Length, info.LastWriteTimeUtc, now);
+                    continue;
+                }
+                if (now - seen.Since < settle || !CanOpenExclusively(path)) continue;
+                pending.TryRemove(path, out _);
+                lastSeen.Remove(path);
+                await Handle(path);
+            }
+            try { await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(settle.TotalMilliseconds / 4, 50, 500)), cancellationToken); }
+            catch (OperationCanceledException) { break; }
+        }
+        return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static IEnumerable<string> Candidates(string folder) => Directory.EnumerateFiles(folder).Where(IsCandidate);
+
+    /// <summary>Artwork files only; hidden and temporary files (ours included: ".NAME.GUID.tmp") are never signed.</summary>
+    private static bool IsCandidate(string path)
+    {
+        string name = Path.GetFileName(path);
+        return !name.StartsWith('.') && Extensions.Contains(Path.GetExtension(name).ToLowerInvariant());
+    }
+
+    /// <summary>True when no other program holds the file open for writing (a scanner still writing it, say).</summary>
+    private static bool CanOpenExclusively(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
