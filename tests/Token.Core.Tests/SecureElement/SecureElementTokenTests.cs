@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Security.Cryptography;
 using ProvenanceDevice.Token.Emulator.SecureElement;
 using ProvenanceDevice.Token.Hal;
@@ -157,6 +158,34 @@ public sealed class SecureElementTokenTests
         Assert.Equal(8, fresh.SignPressed([7]).Counter);
         _rig.Restart();
         Assert.Equal(8, _rig.InfoFields().Counter);
+    }
+
+    [Fact]
+    public void APowerCutDuringSignNeverLetsTheTokenCounterFallBehindTheChipOrRepeat()
+    {
+        ProvisionPressed();
+        _rig.GenerateKeyPressed();
+        _rig.Button.AutoPress = true;
+        var released = new System.Collections.Generic.List<long> { _rig.SignPressed([0]).Counter };
+        int before = _rig.Flash.Steps;
+        _rig.SignPressed([1]);
+        int stepsPerSign = _rig.Flash.Steps - before;
+        Assert.True(stepsPerSign >= 2, "a SIGN writes the counter and the log entry");
+        released.Add(_rig.InfoFields().Counter);
+
+        for (int cutAt = 0; cutAt < stepsPerSign; cutAt++)
+        {
+            _rig.Flash.CutPowerAfter(cutAt);
+            Assert.False(_rig.Request(MessageType.Sign, [2, (byte)cutAt]).Received);
+            _rig.Restart();
+
+            InfoReply info = _rig.InfoFields();
+            Assert.True(info.Counter >= _model.CounterValue(0), "token counter " + info.Counter + " behind the chip's " + _model.CounterValue(0));
+            long next = _rig.SignPressed([3, (byte)cutAt]).Counter;
+            Assert.True(next > released.Max(), "counter " + next + " after a cut at step " + cutAt + " repeats or goes back");
+            Assert.Equal(_model.CounterValue(0), next);
+            released.Add(next);
+        }
     }
 
     [Fact]
