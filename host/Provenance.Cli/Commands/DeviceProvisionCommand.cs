@@ -72,7 +72,8 @@ public sealed class DeviceProvisionCommand : Command
             }
             else
             {
-                await output.WriteLineAsync("secure element " + result.Serial + " of token " + status.Serial + " provisioned: config zone "
+                string chip = result.Serial == status.Serial ? "" : " (chip serial " + result.Serial + ")";
+                await output.WriteLineAsync("secure element of token " + status.Serial + chip + " provisioned: config zone "
                     + LockWord(result.ConfigLocked) + ", data zone " + LockWord(result.DataLocked));
                 await output.WriteLineAsync("next: prov device init (the key is made inside the chip)");
             }
