@@ -150,23 +150,30 @@ public static class BenchCommand
         return new BenchResult("ECDSA P-256 sign (per signature)", "token core (RFC 6979, portable C#)", ".NET ECDsa (OpenSSL)", ours, reference, "");
     }
 
-    /// <summary>The sample artwork, padded with COM segments to about <paramref name="size"/> bytes (still a valid JPEG).</summary>
+    /// <summary>
+    /// A JPEG of about <paramref name="size"/> bytes shaped like a photo: the small image's header segments, then a
+    /// long entropy-coded scan (random bytes, 0xFF stuffed as the format requires) and EOI.
+    /// </summary>
     private static byte[] SampleJpeg(long size)
     {
         byte[] sample = Convert.FromBase64String(TinyJpeg);
+        int sos = 2;
+        while (!(sample[sos] == 0xFF && sample[sos + 1] == 0xDA)) sos += 2 + ((sample[sos + 2] << 8) | sample[sos + 3]);
+        int scanStart = sos + 2 + ((sample[sos + 2] << 8) | sample[sos + 3]);
         using var output = new MemoryStream();
-        output.Write(sample, 0, 2);
+        output.Write(sample, 0, scanStart);
         var random = new Random((int)(size & 0x7fffffff));
-        byte[] chunk = new byte[65533];
-        while (output.Length + sample.Length < size)
+        byte[] chunk = new byte[1 << 16];
+        while (output.Length < size)
         {
             random.NextBytes(chunk);
-            int length = (int)Math.Min(chunk.Length, size - output.Length - sample.Length + 2);
-            if (length < 3) break;
-            output.Write([0xFF, 0xFE, (byte)((length + 2) >> 8), (byte)(length + 2)]);
-            output.Write(chunk, 0, length);
+            foreach (byte b in chunk)
+            {
+                output.WriteByte(b);
+                if (b == 0xFF) output.WriteByte(0x00);
+            }
         }
-        output.Write(sample, 2, sample.Length - 2);
+        output.Write([0xFF, 0xD9]);
         return output.ToArray();
     }
 

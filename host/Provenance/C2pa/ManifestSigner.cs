@@ -72,9 +72,18 @@ public sealed class ManifestSigner
 
         output.Position = 0;
         output.SetLength(0);
-        StorePlacement placement = handler.WriteWithPlaceholder(input, output, placeholderStore.Length, request.Xmp);
-        output.Flush();
-        byte[] dataHash = DataHasher.Hash(output, placement.Exclusions, "sha256");
+        // One pass: the data hash is computed while the output is written; a handler whose writes did not match its
+        // reported exclusions (or that sought back) falls back to hashing the finished output.
+        StorePlacement placement;
+        byte[] dataHash;
+        bool hashedWhileWriting;
+        using (var hashing = new HashingWriteStream(output, HashAlgorithmName.SHA256))
+        {
+            placement = handler.WriteWithPlaceholder(input, hashing, placeholderStore.Length, request.Xmp);
+            hashing.Flush();
+            hashedWhileWriting = hashing.IsSequential && SameRanges(hashing.Exclusions, placement.Exclusions);
+            dataHash = hashedWhileWriting ? hashing.GetHash() : DataHasher.Hash(output, placement.Exclusions, "sha256");
+        }
 
         byte[] hashCbor = Padding.Fit(pad => Assertions.DataHashCbor(placement.Exclusions, dataHash, pad), hashPlaceholder.Length)
             ?? throw new InvalidOperationException($"{placement.Exclusions.Count} exclusion ranges do not fit the data-hash reservation");
@@ -99,7 +108,7 @@ public sealed class ManifestSigner
             throw new InvalidOperationException($"the final store is {store.Length} bytes, the placeholder {placeholderStore.Length}");
         handler.WriteStore(output, placement, store);
         output.Flush();
-        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null);
+        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting };
     }
 
     /// <summary>
@@ -148,6 +157,19 @@ public sealed class ManifestSigner
 
     private static string TempPathBeside(string path) =>
         Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+
+    private static bool SameRanges(IReadOnlyList<HashRange> written, IReadOnlyList<HashRange> reported)
+    {
+        var a = new List<HashRange>(written);
+        var b = new List<HashRange>(reported);
+        a.RemoveAll(r => r.Length == 0);
+        b.RemoveAll(r => r.Length == 0);
+        a.Sort((x, y) => x.Start.CompareTo(y.Start));
+        b.Sort((x, y) => x.Start.CompareTo(y.Start));
+        if (a.Count != b.Count) return false;
+        for (int i = 0; i < a.Count; i++) if (a[i] != b[i]) return false;
+        return true;
+    }
 
     private static byte[] BuildClaim(string label, string instanceId, SigningRequest request, List<JumbfSuperBox> assertionBoxes, byte[] hashCbor)
     {

@@ -71,4 +71,8 @@ public sealed record SignResult(
     IReadOnlyList<HashRange> Exclusions,
     byte[] DataHash,
     bool TimeStamped,
-    bool HasParentIngredient);
+    bool HasParentIngredient)
+{
+    /// <summary>True when the data hash was computed while the output was written (one pass), not by reading it back.</summary>
+    public bool HashedWhileWriting { get; init; }
+}

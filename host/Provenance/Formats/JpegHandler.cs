@@ -160,6 +160,10 @@ public sealed class JpegHandler : IAssetHandler
     private static Placeholder WritePlaceholder(Stream destination, int storeLength)
     {
         long start = destination.Position;
+        long segmentsLength = 0;
+        for (int offset = 0; offset < storeLength; offset += MaxStoreBytesPerSegment)
+            segmentsLength += (offset == 0 ? 12 : 20) + Math.Min(MaxStoreBytesPerSegment, storeLength - offset);
+        (destination as IHashExclusionSink)?.ExcludeNext(segmentsLength);
         var chunkStarts = new List<long>();
         byte[] zeros = new byte[MaxStoreBytesPerSegment];
         uint sequence = 1;

@@ -73,6 +73,7 @@ public sealed class PngHandler : IAssetHandler
         AssetIo.Copy(source, destination, layout.IhdrEnd, Format);
 
         long cabxOffset = destination.Position - outputStart;
+        (destination as IHashExclusionSink)?.ExcludeNext((long)storeLength + ChunkOverhead);
         WriteChunkHeader(destination, storeLength, CabxType);
         AssetIo.WriteZeros(destination, storeLength);
         WriteCrc(destination, Crc32.Update(Crc32.Compute(CabxType), new byte[storeLength]));

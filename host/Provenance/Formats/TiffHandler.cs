@@ -153,6 +153,7 @@ public sealed class TiffHandler : IAssetHandler
         }
         WriteOffset(tiff, ifd.AsSpan(ifd.Length - fieldSize), nextOfNewIfd0);
         destination.Write(ifd);
+        (destination as IHashExclusionSink)?.ExcludeNext(storeLength);
         AssetIo.WriteZeros(destination, storeLength);
 
         return new StorePlacement(storeLength, [new HashRange(storeOffset, storeLength)], outputStart + storeOffset);

@@ -103,6 +103,7 @@ public sealed class WebpHandler : IAssetHandler
         Span<byte> storeHeader = stackalloc byte[ChunkHeaderSize];
         "C2PA"u8.CopyTo(storeHeader);
         BinaryPrimitives.WriteUInt32LittleEndian(storeHeader[4..], (uint)storeLength);
+        (destination as IHashExclusionSink)?.ExcludeNext(ChunkHeaderSize + (long)storeLength);
         destination.Write(storeHeader);
         AssetIo.WriteZeros(destination, Padded(storeLength));
 
