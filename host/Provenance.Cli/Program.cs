@@ -42,11 +42,11 @@ public static class Program
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("prov: sign artwork with a ProvenanceDevice token and verify Content Credentials.");
-        root.Subcommands.Add(new SignCommand());
+        root.Add(new SignCommand());
         root.Add(new WatchCommand());
-        root.Subcommands.Add(VerifyCommand.Create(Verifier.VerifyFile, TrustLoader.Load));
-        root.Subcommands.Add(ConsentCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Add(new VerifyCommand(Verifier.VerifyFile, TrustLoader.Load));
+        root.Add(new ConsentCommand());
+        root.Add(new BenchCommand());
         root.Add(new IdentityCommand());
         root.Add(new TrustCommand());
         root.Add(new DeviceCommand());

@@ -14,23 +14,26 @@ using Provenance.Device;
 using Provenance.Verification;
 using ProvenanceDevice.Token.Crypto;
 
-namespace Provenance.Cli;
+namespace Provenance.Cli.Commands;
 
 /// <summary>
 /// `prov bench`: measures our code side by side with a reference doing the least possible work for the same job,
 /// in one run, and reports ratios (DESIGN.md "Performance model"). Figures depend on the machine; ratios travel.
 /// </summary>
-public static class BenchCommand
+public sealed class BenchCommand : Command
 {
-    public static Command Create()
+    public BenchCommand()
+        : base("bench", "Benchmark hashing, token crypto, signing and verification against reference implementations.")
     {
         var sizeMb = new Option<int>("--size-mb") { Description = "Size of the large artwork file to sign and verify.", DefaultValueFactory = _ => 64 };
         var files = new Option<int>("--files") { Description = "Number of files for the batch verification.", DefaultValueFactory = _ => 48 };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var command = new Command("bench", "Benchmark hashing, token crypto, signing and verification against reference implementations.") { sizeMb, files, json };
+        Add(sizeMb);
+        Add(files);
+        Add(json);
         sizeMb.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 4096) r.AddError("--size-mb must be 1..4096"); });
         files.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 2 or > 10000) r.AddError("--files must be 2..10000"); });
-        command.SetAction(async (parse, ct) =>
+        SetAction(async (parse, ct) =>
         {
             bool asJson = parse.GetValue(json);
             var results = await RunAsync(parse.GetValue(sizeMb), parse.GetValue(files), asJson ? null : Console.Error, ct);
@@ -56,7 +59,6 @@ public static class BenchCommand
             }
             return ExitCodes.Success;
         });
-        return command;
     }
 
     public sealed record BenchResult(string Name, string Ours, string Reference, double OursSeconds, double ReferenceSeconds, string Unit)

@@ -4,17 +4,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Provenance.Consent;
 
-namespace Provenance.Cli;
+namespace Provenance.Cli.Commands;
 
 /// <summary>`prov consent set|show`: the artist's standing AI-training and data-mining choices.</summary>
-public static class ConsentCommand
+public sealed class ConsentCommand : Command
 {
-    public static Command Create()
+    public ConsentCommand()
+        : base("consent", "Set or show the consent claims written into every signed file.")
     {
-        var command = new Command("consent", "Set or show the consent claims written into every signed file.");
-        command.Subcommands.Add(CreateSet());
-        command.Subcommands.Add(CreateShow());
-        return command;
+        Subcommands.Add(CreateSet());
+        Subcommands.Add(CreateShow());
     }
 
     private static Command CreateSet()

@@ -7,11 +7,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Provenance.Artwork;
 using Provenance.C2pa;
-using Provenance.Cli.Commands;
 using Provenance.Consent;
 using Provenance.Device;
 
-namespace Provenance.Cli;
+namespace Provenance.Cli.Commands;
 
 /// <summary>`prov sign FILE --out OUTFILE`: the token signs the artwork; the signed copy gets Content Credentials.</summary>
 public sealed class SignCommand : Command

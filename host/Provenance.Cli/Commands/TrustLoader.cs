@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Provenance.Trust;
 using Provenance.Verification;
 
-namespace Provenance.Cli;
+namespace Provenance.Cli.Commands;
 
 /// <summary>What `prov verify` trusts: the trust store (if there is one) plus an optional PEM bundle such as the C2PA trust list.</summary>
 internal static class TrustLoader

@@ -10,23 +10,28 @@ using System.Threading.Tasks;
 using Provenance.Verification;
 using Spectre.Console;
 
-namespace Provenance.Cli;
+namespace Provenance.Cli.Commands;
 
 /// <summary>`prov verify PATH...`: one verdict per file, for galleries and artists.</summary>
-public static class VerifyCommand
+public sealed class VerifyCommand : Command
 {
     /// <summary>Verifies one file against the trust settings; never throws for a bad file (that is an `error` verdict).</summary>
     public delegate FileVerification FileVerifier(string path, TrustSettings trust);
 
-    public static Command Create(FileVerifier verify, Func<string?, string?, TrustSettings> loadTrust)
+    public VerifyCommand(FileVerifier verify, Func<string?, string?, TrustSettings> loadTrust)
+        : base("verify", "Check Content Credentials: trusted, valid, invalid, missing or error, per file.")
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (folders are searched recursively).", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per file." };
         var trustDb = new Option<string?>("--trust") { Description = "Trust store database (default: the one in the prov home folder)." };
         var trustList = new Option<string?>("--trust-list") { Description = "Also trust the roots in this PEM file (e.g. the public C2PA trust list)." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML report of the batch to this file." };
-        var command = new Command("verify", "Check Content Credentials: trusted, valid, invalid, missing or error, per file.") { paths, json, trustDb, trustList, html };
-        command.SetAction(async (parse, cancellationToken) =>
+        Add(paths);
+        Add(json);
+        Add(trustDb);
+        Add(trustList);
+        Add(html);
+        SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
             List<string> files = ExpandPaths(parse.GetValue(paths)!);
@@ -37,7 +42,6 @@ public static class VerifyCommand
             if (parse.GetValue(html) is { } report) Provenance.IO.AtomicFile.WriteText(report, RenderHtml(results));
             return results.All(r => r.Verdict is Verdict.Trusted or Verdict.Valid) ? ExitCodes.Success : ExitCodes.Failed;
         });
-        return command;
     }
 
     /// <summary>Files named directly, plus every file under named folders (sidecars are read with their asset, not alone).</summary>
@@ -183,7 +187,7 @@ public static class VerifyCommand
                 new Text(r.File),
                 new Markup($"[{Colour(r.Verdict)}]{VerdictName(r.Verdict)}[/]"),
                 new Text(r.Artist ?? ""),
-                new Text(r.TokenSerial is null ? "" : $"{r.TokenSerial} #{r.TokenCounter}"),
+                new Text(r.TokenSerial is null ? "" : $"{r.TokenSerial} #{r.TokenCounter}" + (r.KeyProtection == "software" ? " (software key)" : "")),
                 new Text(r.Reason));
         }
         console.Write(table);
