@@ -45,6 +45,7 @@ public static class Program
         root.Add(new SignCommand());
         root.Add(new WatchCommand());
         root.Add(new VerifyCommand(Verifier.VerifyFile, TrustLoader.Load));
+        root.Add(new ServeCommand(Verifier.VerifyFile, TrustLoader.Load));
         root.Add(new ConsentCommand());
         root.Add(new BenchCommand());
         root.Add(new IdentityCommand());
