@@ -58,6 +58,58 @@ public sealed class ServeTests : IDisposable
         }
     }
 
+    /// <summary>The page itself, in Debian's Chromium driven by playwright-core (tests/interop/serve-page.mjs).</summary>
+    [Fact]
+    public async Task ThePageShowsAVerdictPerChosenFileInChromium()
+    {
+        string? interop = FindInterop();
+        bool ready = interop is not null && Directory.Exists(Path.Combine(interop, "node_modules", "playwright-core")) && File.Exists("/usr/bin/chromium");
+        if (!ready)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "CI must have Chromium and tests/interop/node_modules (see .ci/run)");
+            return; // Without Chromium or the npm packages this browser check cannot run here; the HTTP test above still does.
+        }
+
+        string signed = Path.Combine(_prov.Home, "signed.webp");
+        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.webp"), "--out", signed)).ExitCode);
+        string text = Path.Combine(_prov.Home, "notes.txt");
+        File.WriteAllText(text, "not artwork");
+
+        int port = FreePort();
+        using ChildProcess serve = ChildProcess.StartProv(_prov.Home, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            await serve.WaitForLineAsync(l => l.StartsWith("serving", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the serving line");
+            var start = new System.Diagnostics.ProcessStartInfo("node") { WorkingDirectory = interop, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string arg in new[] { "serve-page.mjs", $"http://127.0.0.1:{port}/", signed, text }) start.ArgumentList.Add(arg);
+            using var node = System.Diagnostics.Process.Start(start)!;
+            Task<string> stdout = node.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = node.StandardError.ReadToEndAsync();
+            await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+            Assert.True(node.ExitCode == 0, await stderr);
+            JsonElement[] rows = [.. JsonDocument.Parse(await stdout).RootElement.EnumerateArray()];
+            JsonElement webp = Array.Find(rows, r => r.GetProperty("file").GetString() == "signed.webp");
+            Assert.Equal("valid", webp.GetProperty("verdict").GetString());
+            Assert.Equal("valid", webp.GetProperty("rowClass").GetString());
+            Assert.Contains("software key, not hardware-protected", webp.GetProperty("token").GetString());
+            Assert.Equal("error", Array.Find(rows, r => r.GetProperty("file").GetString() == "notes.txt").GetProperty("verdict").GetString());
+        }
+        finally
+        {
+            serve.Kill();
+        }
+    }
+
+    private static string? FindInterop()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "tests", "interop");
+            if (File.Exists(Path.Combine(candidate, "serve-page.mjs"))) return candidate;
+        }
+        return null;
+    }
+
     private static async Task<JsonElement> PostAsync(HttpClient http, string name, byte[] body)
     {
         using HttpResponseMessage response = await http.PostAsync("/verify?name=" + Uri.EscapeDataString(name), new ByteArrayContent(body));
