@@ -23,6 +23,8 @@ public sealed class DeviceCommand : Command
         Add(new DeviceLogCommand());
         Add(new DevicePinCommand());
         Add(new DeviceResetCommand());
+        Add(new DeviceConfigCommand());
+        Add(new DeviceAttestCommand());
     }
 
     internal static JsonSerializerOptions Indented { get; } = new() { WriteIndented = true };
