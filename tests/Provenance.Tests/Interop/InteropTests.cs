@@ -17,19 +17,14 @@ namespace Provenance.Tests.Interop;
 
 /// <summary>
 /// Files we sign are read by c2pa-rs (its WebAssembly build, @contentauth/c2pa-wasm) and by c2pa-ts, run by node from tests/interop.
-/// Needs `npm ci` in tests/interop; without node_modules the tests say so and pass as skipped-by-message.
+/// Needs tests/interop/node_modules (installed on first run); without npm the tests say so and pass, except under CI=true.
 /// </summary>
 public class InteropTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task C2paRsSaysOurJpegIsValidAndTrustedWithOurRoot()
     {
-        string? interop = InteropDirectory();
-        if (interop == null)
-        {
-            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop to check interop with c2pa-rs.");
-            return;
-        }
+        if (!TryInterop(out string interop)) return;
         using var pki = new TestPki("Interop Artist");
         using TempFolder folder = TestAssets.NewFolder();
         string signedPath = folder.File("signed.jpg");
@@ -60,12 +55,7 @@ public class InteropTests(ITestOutputHelper output)
     [InlineData("artwork.webp")]
     public async Task C2paRsTrustsWhatProvSignsWithAnEnrolledTokenInEveryFormat(string sample)
     {
-        string? interop = InteropDirectory();
-        if (interop == null)
-        {
-            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm install` in tests/interop.");
-            return;
-        }
+        if (!TryInterop(out string interop)) return;
         using TempFolder folder = TestAssets.NewFolder();
         string identityFolder = folder.File("identity");
         ArtistIdentity identity = ArtistIdentity.Create("Interop Artist", "artist@example.org", "https://artist.example.org", "interop-password", identityFolder, ArtistIdentity.MinKeyDerivationIterations);
@@ -91,12 +81,7 @@ public class InteropTests(ITestOutputHelper output)
     [Fact]
     public async Task C2paRsSeesTamperingInOurJpeg()
     {
-        string? interop = InteropDirectory();
-        if (interop == null)
-        {
-            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
-            return;
-        }
+        if (!TryInterop(out string interop)) return;
         using var pki = new TestPki();
         using TempFolder folder = TestAssets.NewFolder();
         (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
@@ -112,12 +97,7 @@ public class InteropTests(ITestOutputHelper output)
     [Fact]
     public async Task C2paRsAcceptsOurTimeStampedSignature()
     {
-        string? interop = InteropDirectory();
-        if (interop == null)
-        {
-            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
-            return;
-        }
+        if (!TryInterop(out string interop)) return;
         using var pki = new TestPki();
         using var tsa = new LocalTimeStampAuthority(pki);
         using TempFolder folder = TestAssets.NewFolder();
@@ -137,12 +117,7 @@ public class InteropTests(ITestOutputHelper output)
     [Fact]
     public async Task C2paRsAcceptsOurParentIngredientWhenResigning()
     {
-        string? interop = InteropDirectory();
-        if (interop == null)
-        {
-            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
-            return;
-        }
+        if (!TryInterop(out string interop)) return;
         using var first = new TestPki("First Artist");
         using var second = new TestPki("Second Artist");
         using TempFolder folder = TestAssets.NewFolder();
@@ -164,12 +139,7 @@ public class InteropTests(ITestOutputHelper output)
     [Fact]
     public async Task C2paTsSaysOurJpegIsValid()
     {
-        string? interop = InteropDirectory();
-        if (interop == null)
-        {
-            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
-            return;
-        }
+        if (!TryInterop(out string interop)) return;
         using var pki = new TestPki();
         using TempFolder folder = TestAssets.NewFolder();
         (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
@@ -187,12 +157,7 @@ public class InteropTests(ITestOutputHelper output)
     [InlineData("pd-es256.webp")]
     public async Task C2paRsTrustsOurResignedFixtureInEveryFormat(string fixture)
     {
-        string? interop = InteropDirectory();
-        if (interop == null)
-        {
-            output.WriteLine("SKIPPED: tests/interop/node_modules is absent; run `npm ci` in tests/interop.");
-            return;
-        }
+        if (!TryInterop(out string interop)) return;
         using var pki = new TestPki("Format Artist");
         using TempFolder folder = TestAssets.NewFolder();
         string path = folder.File("resigned" + Path.GetExtension(fixture));
@@ -227,6 +192,15 @@ public class InteropTests(ITestOutputHelper output)
 
     /// <summary>tests/interop with its node_modules installed, found by walking up from the test binaries.</summary>
     private static string? InteropDirectory() => Interop.Value;
+
+    /// <summary>The interop folder, or false after saying why these checks cannot run on this machine.</summary>
+    private bool TryInterop(out string interop)
+    {
+        interop = InteropDirectory()!;
+        if (interop is not null) return true;
+        output.WriteLine("SKIPPED: tests/interop/node_modules is absent and npm could not install it; install Node.js 20+ to check interop with c2pa-rs.");
+        return false;
+    }
 
     /// <summary>
     /// Finds tests/interop and, when its node_modules is absent, installs the pinned packages with npm once, so the
