@@ -174,8 +174,9 @@ public sealed class VerifyCommand : Command
             Detail(console, "artist", r.Artist);
             Detail(console, "signer", r.Signer);
             Detail(console, "token", r.TokenSerial is null ? null : $"{r.TokenSerial}, signature #{r.TokenCounter}, {KeyProtectionText(r.KeyProtection)}");
-            Detail(console, "source", r.DigitalSourceType);
-            Detail(console, "time", r.SigningTime);
+            // DESIGN.md "Verification": the source type is the artist's declaration, device time a claim.
+            Detail(console, "source", r.DigitalSourceType is null ? null : $"{r.DigitalSourceType} (declared by the artist, not observed by the token)");
+            Detail(console, "time", r.SigningTime is null ? null : $"{r.SigningTime} (as the signer states it; only an RFC 3161 time stamp proves it)");
             if (r.Consent is not null) Detail(console, "consent", string.Join(", ", r.Consent.Select(kv => $"{kv.Key}: {kv.Value}")));
             if (r.Codes.Count > 0) Detail(console, "codes", string.Join(" ", r.Codes));
             return;
