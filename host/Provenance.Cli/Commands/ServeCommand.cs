@@ -120,13 +120,7 @@ public sealed class ServeCommand : Command
                 }
             }
             FileVerification result = verify(file, trust);
-            var shown = new FileVerification
-            {
-                File = name, Verdict = result.Verdict, Codes = result.Codes, Reason = result.Reason, Format = result.Format,
-                Signer = result.Signer, Artist = result.Artist, TokenSerial = result.TokenSerial, TokenCounter = result.TokenCounter,
-                KeyProtection = result.KeyProtection, SigningTime = result.SigningTime, DigitalSourceType = result.DigitalSourceType, Consent = result.Consent,
-            };
-            return JsonNode.Parse(VerifyCommand.RenderJson([shown]))![0]!.ToJsonString();
+            return Provenance.Reporting.VerificationJson.RenderOne(result.WithFile(name));
         }
         finally
         {
@@ -165,9 +159,11 @@ public sealed class ServeCommand : Command
           if (!reply.ok) { row.children[1].textContent = 'error'; cell(row, ''); cell(row, ''); cell(row, ''); cell(row, await reply.text()); return; }
           const r = await reply.json();
           row.className = r.verdict; row.children[1].textContent = r.verdict;
-          cell(row, r.artist ?? r.signer);
-          cell(row, r.tokenSerial ? r.tokenSerial + ' #' + r.tokenCounter + (r.keyProtection === 'software' ? ' (software key, not hardware-protected)' : r.keyProtection === 'secureElement' ? ' (key in a secure element)' : '') : '');
-          cell(row, r.consent ? Object.entries(r.consent).map(([k, v]) => k + ': ' + v).join(', ') : '');
+          const s = r.signer;
+          cell(row, s && s.verified ? s.verified.name + ' (verified: ' + s.verified.trustStoreName + ')' : s && s.claimed.length ? s.claimed[0].name + ' (claimed, not verified)' : '');
+          const t = r.token;
+          cell(row, t ? t.serial + ' #' + t.counter + (t.keyProtection === 'software' ? ' (software key, not hardware-protected)' : t.keyProtection === 'secureElement' ? ' (secure element, as the token states)' : t.keyProtection === 'attested' ? ' (attested secure element)' : '') : '');
+          cell(row, r.consent ? Object.entries(r.consent).map(([k, v]) => k + ': ' + v.use + (v.constraint_info ? ' (' + v.constraint_info + ')' : '')).join(', ') : '');
           cell(row, r.reason);
         }
         document.getElementById('files').addEventListener('change', e => { for (const f of e.target.files) check(f); });

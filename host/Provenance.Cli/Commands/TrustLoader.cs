@@ -15,12 +15,14 @@ internal static class TrustLoader
         string path = trustStorePath ?? ProvPaths.TrustStore;
         var anchors = new List<X509Certificate2>();
         var crls = new List<byte[]>();
+        var names = new Dictionary<string, string>(System.StringComparer.Ordinal);
         if (File.Exists(path))
         {
             using TrustStore store = TrustStore.Open(path);
             TrustSettings stored = store.ToTrustSettings();
             anchors.AddRange(stored.Anchors);
             crls.AddRange(stored.Crls);
+            foreach (var (fingerprint, name) in stored.AnchorNames) names[fingerprint] = name;
         }
         else if (trustStorePath is not null)
         {
@@ -32,8 +34,12 @@ internal static class TrustLoader
             var bundle = new X509Certificate2Collection();
             bundle.ImportFromPemFile(trustListPem);
             if (bundle.Count == 0) throw new InvalidDataException($"{trustListPem} holds no PEM certificates");
-            anchors.AddRange(bundle.Cast<X509Certificate2>());
+            foreach (X509Certificate2 root in bundle)
+            {
+                anchors.Add(root);
+                names.TryAdd(CertificateFingerprint.Sha256(root), $"{Path.GetFileName(trustListPem)}: {root.GetNameInfo(X509NameType.SimpleName, false)}");
+            }
         }
-        return anchors.Count == 0 && crls.Count == 0 ? TrustSettings.None : new TrustSettings { Anchors = anchors, Crls = crls };
+        return anchors.Count == 0 && crls.Count == 0 ? TrustSettings.None : new TrustSettings { Anchors = anchors, Crls = crls, AnchorNames = names };
     }
 }

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Provenance.Reporting;
 using Provenance.Verification;
 using Spectre.Console;
 
@@ -26,21 +27,27 @@ public sealed class VerifyCommand : Command
         var trustDb = new Option<string?>("--trust") { Description = "Trust store database (default: the one in the prov home folder)." };
         var trustList = new Option<string?>("--trust-list") { Description = "Also trust the roots in this PEM file (e.g. the public C2PA trust list)." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML report of the batch to this file." };
+        var requireTrusted = new Option<bool>("--require-trusted") { Description = "Gallery policy: a file passes only when its signer chains to a root in the trust store." };
+        var requireHardwareKey = new Option<bool>("--require-hardware-key") { Description = "Gallery policy: a file passes only when its key is proven hardware-protected (attested)." };
         Add(paths);
         Add(json);
         Add(trustDb);
         Add(trustList);
         Add(html);
+        Add(requireTrusted);
+        Add(requireHardwareKey);
         SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
             List<string> files = ExpandPaths(parse.GetValue(paths)!);
             bool asJson = parse.GetValue(json);
-            FileVerification[] results = await VerifyAllAsync(files, trust, verify, showProgress: !asJson && !Console.IsErrorRedirected && files.Count > 4, cancellationToken);
+            FileVerification[] checkedFiles = await VerifyAllAsync(files, trust, verify, showProgress: !asJson && !Console.IsErrorRedirected && files.Count > 4, cancellationToken);
+            var policy = new VerificationPolicy(parse.GetValue(requireTrusted), parse.GetValue(requireHardwareKey));
+            FileVerification[] results = Array.ConvertAll(checkedFiles, policy.Apply);
             if (asJson) Console.WriteLine(RenderJson(results));
             else RenderTable(results);
             if (parse.GetValue(html) is { } report) Provenance.IO.AtomicFile.WriteText(report, RenderHtml(results));
-            return results.All(r => r.Verdict is Verdict.Trusted or Verdict.Valid) ? ExitCodes.Success : ExitCodes.Failed;
+            return results.All(r => r.Passed) ? ExitCodes.Success : ExitCodes.Failed;
         });
     }
 
@@ -98,36 +105,7 @@ public sealed class VerifyCommand : Command
         return verify(file, trust);
     }
 
-    public static string RenderJson(IEnumerable<FileVerification> results)
-    {
-        var array = new JsonArray();
-        foreach (FileVerification r in results)
-        {
-            var item = new JsonObject
-            {
-                ["file"] = r.File,
-                ["verdict"] = VerdictName(r.Verdict),
-                ["codes"] = new JsonArray(r.Codes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
-                ["reason"] = r.Reason,
-            };
-            if (r.Format is not null) item["format"] = r.Format;
-            if (r.Signer is not null) item["signer"] = r.Signer;
-            if (r.Artist is not null) item["artist"] = r.Artist;
-            if (r.TokenSerial is not null) item["tokenSerial"] = r.TokenSerial;
-            if (r.TokenCounter is not null) item["tokenCounter"] = r.TokenCounter;
-            if (r.KeyProtection is not null) item["keyProtection"] = r.KeyProtection;
-            if (r.SigningTime is not null) item["signingTime"] = r.SigningTime;
-            if (r.DigitalSourceType is not null) item["digitalSourceType"] = r.DigitalSourceType;
-            if (r.Consent is not null)
-            {
-                var consent = new JsonObject();
-                foreach (var (key, value) in r.Consent) consent[key] = value;
-                item["consent"] = consent;
-            }
-            array.Add(item);
-        }
-        return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-    }
+    public static string RenderJson(IReadOnlyList<FileVerification> results) => VerificationJson.Render(results);
 
     /// <summary>A self-contained HTML page: one row per file, coloured by verdict, with the codes and the reason.</summary>
     public static string RenderHtml(IReadOnlyList<FileVerification> results)
@@ -144,11 +122,11 @@ public sealed class VerifyCommand : Command
         foreach (FileVerification r in results)
         {
             string verdict = VerdictName(r.Verdict);
-            string token = r.TokenSerial is null ? "" : $"{r.TokenSerial} #{r.TokenCounter}, {KeyProtectionText(r.KeyProtection)}";
-            string consent = r.Consent is null ? "" : string.Join(", ", r.Consent.Select(kv => $"{kv.Key}: {kv.Value}"));
+            string token = TokenText(r) ?? "";
+            string consent = ConsentText(r) ?? "";
             page.Append("<tr class=\"").Append(verdict).Append("\"><td>").Append(E(r.File)).Append("</td><td>").Append(verdict)
-                .Append("</td><td>").Append(E(r.Artist ?? r.Signer)).Append("</td><td>").Append(E(token)).Append("</td><td>").Append(E(r.DigitalSourceType))
-                .Append("</td><td>").Append(E(consent)).Append("</td><td>").Append(E(r.Reason)).Append("</td><td><code>").Append(E(string.Join(" ", r.Codes)))
+                .Append("</td><td>").Append(E(r.SignerDisplay)).Append("</td><td>").Append(E(token)).Append("</td><td>").Append(E(SourceText(r)))
+                .Append("</td><td>").Append(E(consent)).Append("</td><td>").Append(E(string.Join(" ", r.Reasons))).Append("</td><td><code>").Append(E(string.Join(" ", r.Codes)))
                 .Append("</code></td></tr>\n");
         }
         page.Append("</tbody></table>\n</body></html>\n");
@@ -171,24 +149,29 @@ public sealed class VerifyCommand : Command
         {
             FileVerification r = results[0];
             console.MarkupLine($"{Markup.Escape(r.File)}: [{Colour(r.Verdict)}]{VerdictName(r.Verdict)}[/]. {Markup.Escape(r.Reason)}");
-            Detail(console, "artist", r.Artist);
-            Detail(console, "signer", r.Signer);
-            Detail(console, "token", r.TokenSerial is null ? null : $"{r.TokenSerial}, signature #{r.TokenCounter}, {KeyProtectionText(r.KeyProtection)}");
-            // DESIGN.md "Verification": the source type is the artist's declaration, device time a claim.
-            Detail(console, "source", r.DigitalSourceType is null ? null : $"{r.DigitalSourceType} (declared by the artist, not observed by the token)");
-            Detail(console, "time", r.SigningTime is null ? null : $"{r.SigningTime} (as the signer states it; only an RFC 3161 time stamp proves it)");
-            if (r.Consent is not null) Detail(console, "consent", string.Join(", ", r.Consent.Select(kv => $"{kv.Key}: {kv.Value}")));
+            if (r.Signer is { } signer)
+            {
+                if (signer.Verified is { } v) Detail(console, "signer", $"{v.Name}, verified: chains to {v.TrustStoreName} (root SHA-256 {v.RootFingerprint[..16]}…)");
+                foreach (ClaimedName c in signer.Claimed)
+                    Detail(console, c.Source == "certificate" ? "signer" : "author", $"{c.Name} (claimed by the manifest, not verified)");
+            }
+            Detail(console, "token", TokenText(r));
+            Detail(console, "source", SourceText(r) is { } source ? source + (r.Token is null ? "" : " (declared by the artist, not observed by the token)") : null);
+            Detail(console, "time", r.Time is null ? null : VerificationJson.Rfc3339(r.Time.Value) + (r.Time.TimeStamped ? " (proven by an RFC 3161 time stamp)" : " (stated by the signer; no time stamp proves it)"));
+            Detail(console, "consent", ConsentText(r));
+            Detail(console, "tool", r.Generator);
+            foreach (string note in r.Notes) Detail(console, "note", note);
             if (r.Codes.Count > 0) Detail(console, "codes", string.Join(" ", r.Codes));
             return;
         }
-        var table = new Table().AddColumns("file", "verdict", "artist", "token", "reason");
+        var table = new Table().AddColumns("file", "verdict", "signer", "token", "reason");
         foreach (FileVerification r in results)
         {
             table.AddRow(
                 new Text(r.File),
                 new Markup($"[{Colour(r.Verdict)}]{VerdictName(r.Verdict)}[/]"),
-                new Text(r.Artist ?? ""),
-                new Text(r.TokenSerial is null ? "" : $"{r.TokenSerial} #{r.TokenCounter}" + (r.KeyProtection == "software" ? " (software key)" : "")),
+                new Text(r.SignerDisplay ?? ""),
+                new Text(r.Token is null ? "" : $"{r.Token.Serial} #{r.Token.Counter}" + (r.Token.KeyProtection == KeyProtectionLevels.Software ? " (software key)" : "")),
                 new Text(r.Reason));
         }
         console.Write(table);
@@ -203,10 +186,20 @@ public sealed class VerifyCommand : Command
 
     internal static string KeyProtectionText(string? protection) => protection switch
     {
-        "secureElement" => "key in a secure element",
-        "software" => "software key, not hardware-protected",
+        KeyProtectionLevels.Attested => "key in an attested secure element",
+        KeyProtectionLevels.SecureElement => "key in a secure element (the token's statement, not attested)",
+        KeyProtectionLevels.EmulatedSecureElement => "emulated secure element (development, not hardware)",
+        KeyProtectionLevels.Software => "software key, not hardware-protected",
         _ => protection ?? "key protection unknown",
     };
+
+    internal static string? TokenText(FileVerification r) => r.Token is not { } t ? null
+        : $"{t.Serial}, signature #{t.Counter}, {KeyProtectionText(t.KeyProtection)}" + (t.Proven ? "; certified by the trusted root" : "");
+
+    internal static string? SourceText(FileVerification r) => r.SourceType is not { } s ? null : $"{s.Words} ({s.Iptc})";
+
+    internal static string? ConsentText(FileVerification r) => r.Consent is null ? null
+        : string.Join(", ", r.Consent.Select(c => $"{c.Use}: {c.Value}" + (c.ConstraintInfo is null ? "" : $" ({c.ConstraintInfo})")));
 
     private static string Colour(Verdict verdict) => verdict switch
     {

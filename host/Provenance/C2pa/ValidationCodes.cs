@@ -37,6 +37,8 @@ public static class ValidationCodes
     public const string TimeStampMalformed = "timeStamp.malformed";
     public const string TimeStampOutsideValidity = "timeStamp.outsideValidity";
     public const string AssertionMissing = "assertion.missing";
+    public const string AssertionUndeclared = "assertion.undeclared";
+    public const string AssertionOutsideManifest = "assertion.outsideManifest";
     public const string AssertionHashedUriMismatch = "assertion.hashedURI.mismatch";
     public const string AssertionDataHashMismatch = "assertion.dataHash.mismatch";
     public const string AssertionDataHashMalformed = "assertion.dataHash.malformed";
@@ -50,14 +52,15 @@ public static class ValidationCodes
 
     /// <summary>
     /// True for codes that make a manifest invalid. `signingCredential.untrusted` and `timeStamp.untrusted`
-    /// are reported but only decide between trusted and valid.
+    /// are reported but only decide between trusted and valid; a malformed or mismatched time stamp is
+    /// informational: the time stamp is ignored and the signature judged without it (C2PA 2.2 §15.8, §15.2.2.2).
     /// </summary>
     public static bool IsFailure(string code) => code switch
     {
         ClaimSignatureValidated or ClaimSignatureInsideValidity or SigningCredentialTrusted or TimeStampValidated
             or TimeStampTrusted or AssertionHashedUriMatch or AssertionDataHashMatch or IngredientManifestValidated
             or IngredientClaimSignatureValidated or SigningCredentialUntrusted or TimeStampUntrusted
-            or SigningCredentialOcspSkipped => false,
+            or SigningCredentialOcspSkipped or TimeStampMalformed or TimeStampMismatch => false,
         _ => true,
     };
 }

@@ -49,6 +49,12 @@ public interface IAssetHandler
 
     /// <summary>The data-hash exclusion ranges of an asset that carries a store (for validation).</summary>
     IReadOnlyList<HashRange> GetStoreExclusions(Stream asset);
+
+    /// <summary>
+    /// The bytes a signer may leave out of a `c2pa.hash.data` hash: the manifest store with its framing and padding
+    /// (C2PA 2.2 §15.12.1). A verifier rejects exclusions outside these. By default the store's own exclusions.
+    /// </summary>
+    IReadOnlyList<HashRange> GetStoreRegion(Stream asset) => GetStoreExclusions(asset);
 }
 
 /// <summary>The asset is not a well-formed file of its format: names what was wrong and where.</summary>

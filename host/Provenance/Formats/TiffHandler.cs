@@ -181,6 +181,18 @@ public sealed class TiffHandler : IAssetHandler
         return [new HashRange(offset, length)];
     }
 
+    /// <inheritdoc/>
+    public IReadOnlyList<HashRange> GetStoreRegion(Stream asset)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var tiff = Scan(asset);
+        if (FindStoreEntry(tiff) is not { } entry) return [];
+        var (offset, length) = ValueRange(tiff, entry, "C2PA tag 0xCD41");
+        // c2pa-rs (tiff_io) also leaves out the C2PA entry's count field, so that its store can be rewritten at
+        // another size; that field only says how long the store is, so it belongs to the store's framing.
+        return [new HashRange(entry.EntryOffset + 4, tiff.Big ? 8 : 4), new HashRange(offset, length)];
+    }
+
     private static long Align(long offset) => (offset + 3) & ~3L;
 
     /// <summary>The C2PA entry: the last IFD first, then IFD0 (as c2pa-rs looks for it).</summary>

@@ -217,9 +217,11 @@ public sealed class TrustStore : IDisposable
     public TrustSettings ToTrustSettings()
     {
         var anchors = new List<X509Certificate2>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (TrustedRoot root in List())
         {
             anchors.Add(X509Certificate2.CreateFromPem(root.Pem));
+            names[root.Fingerprint] = root.Name;
         }
 
         var crls = new List<byte[]>();
@@ -231,7 +233,7 @@ public sealed class TrustStore : IDisposable
             crls.Add((byte[])reader.GetValue(0));
         }
 
-        return new TrustSettings { Anchors = anchors, Crls = crls };
+        return new TrustSettings { Anchors = anchors, Crls = crls, AnchorNames = names };
     }
 
     /// <summary>Closes the database.</summary>

@@ -83,11 +83,15 @@ internal static class CertificateChecks
     }
 
     /// <summary>True when the leaf chains (through the x5chain intermediates) to one of the anchors.</summary>
-    public static bool ChainsToAnchor(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> anchors, DateTime verificationTime)
+    public static bool ChainsToAnchor(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> anchors, DateTime verificationTime) =>
+        AnchorFor(leaf, intermediates, anchors, verificationTime) != null;
+
+    /// <summary>The anchor the leaf chains to (through the x5chain intermediates), or null when it chains to none.</summary>
+    public static X509Certificate2? AnchorFor(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> anchors, DateTime verificationTime)
     {
-        if (anchors.Count == 0) return false;
+        if (anchors.Count == 0) return null;
         foreach (X509Certificate2 anchor in anchors)
-            if (anchor.RawData.AsSpan().SequenceEqual(leaf.RawData)) return true;
+            if (anchor.RawData.AsSpan().SequenceEqual(leaf.RawData)) return anchor;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
@@ -96,7 +100,11 @@ internal static class CertificateChecks
         chain.ChainPolicy.DisableCertificateDownloads = true;
         foreach (X509Certificate2 anchor in anchors) chain.ChainPolicy.CustomTrustStore.Add(anchor);
         foreach (X509Certificate2 intermediate in intermediates) chain.ChainPolicy.ExtraStore.Add(intermediate);
-        return chain.Build(leaf);
+        if (!chain.Build(leaf)) return null;
+        X509Certificate2 root = chain.ChainElements[^1].Certificate;
+        foreach (X509Certificate2 anchor in anchors)
+            if (anchor.RawData.AsSpan().SequenceEqual(root.RawData)) return anchor;
+        return null;
     }
 
     /// <summary>True when a CRL whose signature verifies with the leaf's issuer lists the leaf.</summary>

@@ -11,24 +11,6 @@ using Provenance.Formats;
 
 namespace Provenance.Verification;
 
-/// <summary>What validating the active manifest found: the status codes, and the parts the report shows.</summary>
-public sealed class ValidationReport
-{
-    public List<string> Codes { get; } = [];
-    public Manifest? Active { get; internal set; }
-    public Claim? Claim { get; internal set; }
-    public X509Certificate2? Signer { get; internal set; }
-    public DateTimeOffset? TimeStamp { get; internal set; }
-    /// <summary>A plain explanation of the first failure, when there is one.</summary>
-    public string? FailureDetail { get; internal set; }
-
-    internal void Fail(string code, string detail)
-    {
-        Codes.Add(code);
-        FailureDetail ??= detail;
-    }
-}
-
 /// <summary>Validates the active manifest of a store against its asset (C2PA 2.2 §15 "Validation").</summary>
 public static class ManifestValidator
 {
@@ -42,9 +24,10 @@ public static class ManifestValidator
             return report;
         }
         report.Active = active;
+        string claimUrl = $"self#jumbf=/c2pa/{active.Label}/{active.ClaimBox.Label}";
         if (active.ClaimBoxCount > 1)
         {
-            report.Fail(ValidationCodes.ClaimMultiple, "the manifest holds more than one claim");
+            report.Fail(ValidationCodes.ClaimMultiple, claimUrl, "the manifest holds more than one claim");
             return report;
         }
         Claim claim;
@@ -54,22 +37,23 @@ public static class ManifestValidator
         }
         catch (Exception e) when (IsMalformed(e))
         {
-            report.Fail(ValidationCodes.ClaimMalformed, "the claim is malformed: " + e.Message);
+            report.Fail(ValidationCodes.ClaimMalformed, claimUrl, "the claim is malformed: " + e.Message);
             return report;
         }
         report.Claim = claim;
 
         ValidateSignature(active, trust, report);
-        ValidateAssertions(store, active, claim, asset, report);
+        ValidateAssertions(store, active, claim, asset, handler, report);
         return report;
     }
 
     private static void ValidateSignature(Manifest active, TrustSettings trust, ValidationReport report)
     {
+        string signatureUrl = $"self#jumbf=/c2pa/{active.Label}/c2pa.signature";
         byte[]? coseBytes = active.SignatureBytes;
         if (coseBytes == null)
         {
-            report.Fail(ValidationCodes.ClaimSignatureMissing, "the claim has no signature");
+            report.Fail(ValidationCodes.ClaimSignatureMissing, signatureUrl, "the claim has no signature");
             return;
         }
         ParsedCoseSign1 cose;
@@ -81,16 +65,22 @@ public static class ManifestValidator
         }
         catch (CryptographicException e)
         {
-            report.Fail(ValidationCodes.SigningCredentialInvalid, "the signing certificate cannot be read: " + e.Message);
+            report.Fail(ValidationCodes.SigningCredentialInvalid, signatureUrl, "the signing certificate cannot be read: " + e.Message);
             return;
         }
         catch (Exception e) when (IsMalformed(e))
         {
-            report.Fail(ValidationCodes.ClaimSignatureMismatch, "the claim signature is malformed: " + e.Message);
+            report.Fail(ValidationCodes.ClaimSignatureMismatch, signatureUrl, "the claim signature is malformed: " + e.Message);
+            return;
+        }
+        if (chain.Count == 0)
+        {
+            report.Fail(ValidationCodes.SigningCredentialInvalid, signatureUrl, "the signature carries no signing certificate");
             return;
         }
         X509Certificate2 leaf = chain[0];
         report.Signer = leaf;
+        report.Chain = chain;
         byte[] claimBytes = active.ClaimBytes!;
 
         byte[] toBeSigned = ClaimSignature.SigStructure("Signature1", cose.ProtectedHeaderBytes, claimBytes);
@@ -101,50 +91,52 @@ public static class ManifestValidator
         }
         catch (NotSupportedException e)
         {
-            report.Fail(ValidationCodes.AlgorithmUnsupported, e.Message);
+            report.Fail(ValidationCodes.AlgorithmUnsupported, signatureUrl, e.Message);
             return;
         }
         catch (CryptographicException e)
         {
-            report.Fail(ValidationCodes.SigningCredentialInvalid, "the signing key cannot be used: " + e.Message);
+            report.Fail(ValidationCodes.SigningCredentialInvalid, signatureUrl, "the signing key cannot be used: " + e.Message);
             return;
         }
         if (!signatureGood)
         {
-            report.Fail(ValidationCodes.ClaimSignatureMismatch, "the claim signature does not match the claim: the manifest was changed after signing");
+            report.Fail(ValidationCodes.ClaimSignatureMismatch, signatureUrl, "the claim signature does not match the claim: the manifest was changed after signing");
             return;
         }
-        report.Codes.Add(ValidationCodes.ClaimSignatureValidated);
+        report.Add(ValidationCodes.ClaimSignatureValidated, signatureUrl, "the claim signature is valid");
 
         // The time stamp is judged only over a signature that verifies (as c2pa-rs does); it sets the validity time.
-        if (cose.TimeStampToken != null) ValidateTimeStamp(cose, claimBytes, trust, report);
+        if (cose.TimeStampToken != null) ValidateTimeStamp(cose, claimBytes, trust, report, signatureUrl);
 
         string? problem = CertificateChecks.ProfileProblem(leaf);
         if (problem != null)
         {
-            report.Fail(ValidationCodes.SigningCredentialInvalid, problem);
+            report.Fail(ValidationCodes.SigningCredentialInvalid, signatureUrl, problem);
             return;
         }
         DateTime when = (report.TimeStamp ?? DateTimeOffset.UtcNow).UtcDateTime;
         if (when < leaf.NotBefore.ToUniversalTime() || when > leaf.NotAfter.ToUniversalTime())
         {
-            report.Fail(ValidationCodes.SigningCredentialExpired, $"the signing certificate was not valid at {when:yyyy-MM-dd HH:mm} UTC");
+            report.Fail(ValidationCodes.SigningCredentialExpired, signatureUrl, $"the signing certificate was not valid at {when:yyyy-MM-dd HH:mm} UTC");
             return;
         }
-        report.Codes.Add(ValidationCodes.ClaimSignatureInsideValidity);
+        report.Add(ValidationCodes.ClaimSignatureInsideValidity, signatureUrl, "the signing certificate was valid when the claim was signed");
 
         var issuers = new List<X509Certificate2>(chain.GetRange(1, chain.Count - 1));
         issuers.AddRange(trust.Anchors);
         if (CertificateChecks.IsRevoked(leaf, issuers, trust.Crls))
         {
-            report.Fail(ValidationCodes.SigningCredentialRevoked, "the signing certificate has been revoked");
+            report.Fail(ValidationCodes.SigningCredentialRevoked, signatureUrl, "the signing certificate has been revoked");
             return;
         }
-        bool trusted = CertificateChecks.ChainsToAnchor(leaf, chain.GetRange(1, chain.Count - 1), trust.Anchors, when);
-        report.Codes.Add(trusted ? ValidationCodes.SigningCredentialTrusted : ValidationCodes.SigningCredentialUntrusted);
+        X509Certificate2? anchor = CertificateChecks.AnchorFor(leaf, chain.GetRange(1, chain.Count - 1), trust.Anchors, when);
+        report.TrustAnchor = anchor;
+        if (anchor != null) report.Add(ValidationCodes.SigningCredentialTrusted, signatureUrl, "the signing certificate chains to a trusted root");
+        else report.Add(ValidationCodes.SigningCredentialUntrusted, signatureUrl, "the signing certificate does not chain to any root in the trust store");
     }
 
-    private static void ValidateTimeStamp(ParsedCoseSign1 cose, byte[] claimBytes, TrustSettings trust, ValidationReport report)
+    private static void ValidateTimeStamp(ParsedCoseSign1 cose, byte[] claimBytes, TrustSettings trust, ValidationReport report, string signatureUrl)
     {
         TimeStampToken token;
         try
@@ -153,7 +145,7 @@ public static class ManifestValidator
         }
         catch (Exception e) when (e is TspException or ArgumentException or IOException or InvalidCastException or Org.BouncyCastle.Cms.CmsException)
         {
-            report.Fail(ValidationCodes.TimeStampMalformed, "the time stamp cannot be read: " + e.Message);
+            report.Add(ValidationCodes.TimeStampMalformed, signatureUrl, "the time stamp cannot be read: " + e.Message + "; the time stamp is ignored");
             return;
         }
         byte[] stamped = ClaimSignature.TimeStampedData(cose.ProtectedHeaderBytes, cose.TimeStampIsV2 ? cose.Signature : claimBytes, cose.TimeStampIsV2);
@@ -167,13 +159,13 @@ public static class ManifestValidator
         };
         if (hash == null)
         {
-            report.Fail(ValidationCodes.TimeStampMalformed, $"the time stamp uses an unsupported hash ({oid})");
+            report.Add(ValidationCodes.TimeStampMalformed, signatureUrl, $"the time stamp uses an unsupported hash ({oid})" + "; the time stamp is ignored");
             return;
         }
         byte[] expected = hash == HashAlgorithmName.SHA256 ? SHA256.HashData(stamped) : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(stamped) : SHA512.HashData(stamped);
         if (!expected.AsSpan().SequenceEqual(token.TimeStampInfo.GetMessageImprintDigest()))
         {
-            report.Fail(ValidationCodes.TimeStampMismatch, "the time stamp does not cover this signature");
+            report.Add(ValidationCodes.TimeStampMismatch, signatureUrl, "the time stamp does not cover this signature" + "; the time stamp is ignored");
             return;
         }
         Org.BouncyCastle.X509.X509Certificate? tsaCertificate = null;
@@ -189,31 +181,74 @@ public static class ManifestValidator
         }
         catch (Exception e) when (e is TspException or TspValidationException or Org.BouncyCastle.Security.Certificates.CertificateException)
         {
-            report.Fail(ValidationCodes.TimeStampMismatch, "the time stamp's signature does not verify: " + e.Message);
+            report.Add(ValidationCodes.TimeStampMismatch, signatureUrl, "the time stamp's signature does not verify: " + e.Message + "; the time stamp is ignored");
             return;
         }
         report.TimeStamp = new DateTimeOffset(DateTime.SpecifyKind(token.TimeStampInfo.GenTime, DateTimeKind.Utc));
-        report.Codes.Add(ValidationCodes.TimeStampValidated);
+        report.Add(ValidationCodes.TimeStampValidated, signatureUrl, "the RFC 3161 time stamp covers this signature");
         X509Certificate2 tsa = X509CertificateLoader.LoadCertificate(tsaCertificate.GetEncoded());
         var intermediates = new List<X509Certificate2>();
         foreach (Org.BouncyCastle.X509.X509Certificate other in token.GetCertificates().EnumerateMatches(null))
             intermediates.Add(X509CertificateLoader.LoadCertificate(other.GetEncoded()));
         bool trusted = CertificateChecks.ChainsToAnchor(tsa, intermediates, trust.Anchors, report.TimeStamp.Value.UtcDateTime);
-        report.Codes.Add(trusted ? ValidationCodes.TimeStampTrusted : ValidationCodes.TimeStampUntrusted);
+        report.Add(trusted ? ValidationCodes.TimeStampTrusted : ValidationCodes.TimeStampUntrusted, signatureUrl, trusted ? "the time stamp authority chains to a trusted root" : "the time stamp authority is not in the trust store");
     }
 
-    private static void ValidateAssertions(ManifestStore store, Manifest active, Claim claim, Stream asset, ValidationReport report)
+    /// <summary>
+    /// C2PA 2.2 §15.10: every assertion the claim references must resolve to exactly one box of this manifest's
+    /// assertion store and match its hash; every box of the store must be referenced. Only the assertions that pass
+    /// become <see cref="ValidationReport.Assertions"/>, the sole source of what a report shows.
+    /// </summary>
+    private static void ValidateAssertions(ManifestStore store, Manifest active, Claim claim, Stream asset, IAssetHandler handler, ValidationReport report)
     {
+        string storeUrl = $"self#jumbf=/c2pa/{active.Label}/c2pa.assertions";
+        // Boxes of the assertion store by label; a label held by two boxes is ambiguous, so neither counts (§15.10:
+        // an assertion box the claim does not reference is undeclared, and a hashed URI must name exactly one box).
+        var byLabel = new Dictionary<string, List<JumbfSuperBox>>(StringComparer.Ordinal);
+        var unlabelled = 0;
+        if (active.AssertionStore != null)
+        {
+            foreach (JumbfBox child in active.AssertionStore.Children)
+            {
+                if (child is not JumbfSuperBox box) continue;
+                if (box.Label == null)
+                {
+                    unlabelled++;
+                    continue;
+                }
+                if (!byLabel.TryGetValue(box.Label, out List<JumbfSuperBox>? boxes)) byLabel[box.Label] = boxes = [];
+                boxes.Add(box);
+            }
+        }
+        if (unlabelled > 0) report.Fail(ValidationCodes.AssertionUndeclared, storeUrl, "the assertion store holds an assertion without a label, which the claim cannot reference");
+
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
         int hardBindings = 0;
         foreach (HashedUri reference in claim.Assertions)
         {
-            JumbfSuperBox? box = Resolve(store, active, reference.Url);
-            string label = LastSegment(reference.Url);
-            if (box == null)
+            string? label = AssertionLabelIn(reference.Url, active);
+            if (label == null)
             {
-                report.Fail(ValidationCodes.AssertionMissing, $"the assertion {label} named in the claim is missing");
+                // §15.10: created and gathered assertions live in the claim's own manifest.
+                report.Fail(ValidationCodes.AssertionOutsideManifest, reference.Url, $"the claim references an assertion outside its manifest ({reference.Url})");
                 continue;
             }
+            if (!referenced.Add(label))
+            {
+                report.Fail(ValidationCodes.AssertionUndeclared, reference.Url, $"the claim references the assertion {label} twice");
+                continue;
+            }
+            if (!byLabel.TryGetValue(label, out List<JumbfSuperBox>? candidates))
+            {
+                report.Fail(ValidationCodes.AssertionMissing, reference.Url, $"the assertion {label} named in the claim is missing");
+                continue;
+            }
+            if (candidates.Count > 1)
+            {
+                report.Fail(ValidationCodes.AssertionUndeclared, reference.Url, $"the assertion store holds {candidates.Count} boxes labelled {label}; a second box with a referenced label is undeclared");
+                continue;
+            }
+            JumbfSuperBox box = candidates[0];
             byte[] hash;
             try
             {
@@ -221,44 +256,73 @@ public static class ManifestValidator
             }
             catch (NotSupportedException e)
             {
-                report.Fail(ValidationCodes.AlgorithmUnsupported, e.Message);
+                report.Fail(ValidationCodes.AlgorithmUnsupported, reference.Url, e.Message);
                 continue;
             }
-            if (!hash.AsSpan().SequenceEqual(reference.Hash))
+            if (!CryptographicOperations.FixedTimeEquals(hash, reference.Hash))
             {
-                report.Fail(ValidationCodes.AssertionHashedUriMismatch, $"the assertion {label} was changed after signing");
+                report.Fail(ValidationCodes.AssertionHashedUriMismatch, reference.Url, $"the assertion {label} was changed after signing");
                 continue;
             }
-            report.Codes.Add(ValidationCodes.AssertionHashedUriMatch);
+            report.Add(ValidationCodes.AssertionHashedUriMatch, reference.Url, $"the assertion {label} is as signed");
+            JumbfContentBox? content = box.FirstContent();
+            var verified = new VerifiedAssertion(label, reference.Url, content?.Type ?? "", content?.Data ?? []);
+            report.AddVerified(verified);
 
-            string baseLabel = BaseLabel(label);
+            string baseLabel = verified.BaseLabel;
             if (baseLabel == AssertionLabels.DataHash)
             {
                 hardBindings++;
-                ValidateDataHash(box, claim, asset, report);
+                ValidateDataHash(verified, claim, asset, handler, report);
             }
             else if (baseLabel is "c2pa.hash.bmff" or "c2pa.hash.boxes" or "c2pa.hash.collection.data" or "c2pa.hash.bmff.v2" or "c2pa.hash.bmff.v3")
             {
                 hardBindings++;
-                report.Fail(ValidationCodes.AlgorithmUnsupported, $"the hard binding {baseLabel} is not supported by this verifier");
+                report.Fail(ValidationCodes.AlgorithmUnsupported, reference.Url, $"the hard binding {baseLabel} is not supported by this verifier");
             }
             else if (baseLabel is AssertionLabels.Ingredient or AssertionLabels.IngredientV2 or AssertionLabels.IngredientV3)
             {
-                ValidateIngredient(store, box, claim, report);
+                ValidateIngredient(store, verified, claim, report);
             }
         }
+
+        foreach ((string label, List<JumbfSuperBox> boxes) in byLabel)
+        {
+            if (referenced.Contains(label)) continue;
+            report.Fail(ValidationCodes.AssertionUndeclared, $"{storeUrl}/{label}", $"the assertion {label} is in the manifest but the claim does not declare it");
+        }
+
+        // §15.11 (update manifests, §11.4) carry no hard binding; every standard manifest carries exactly one.
+        if (active.IsUpdate) return;
         if (hardBindings == 0) report.Fail(ValidationCodes.HardBindingsMissing, "the claim has no hard binding to the asset's bytes");
         else if (hardBindings > 1) report.Fail(ValidationCodes.HardBindingsMultiple, "the claim has more than one hard binding");
     }
 
-    private static void ValidateDataHash(JumbfSuperBox box, Claim claim, Stream asset, ValidationReport report)
+    /// <summary>The assertion label a hashed URI names inside <paramref name="manifest"/>'s assertion store, or null when it points elsewhere.</summary>
+    internal static string? AssertionLabelIn(string url, Manifest manifest)
     {
+        const string prefix = "self#jumbf=";
+        if (!url.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        string path = url[prefix.Length..];
+        string[] parts = path.Split('/');
+        // Relative: c2pa.assertions/LABEL. Absolute: /c2pa/MANIFEST/c2pa.assertions/LABEL.
+        if (parts.Length == 2 && parts[0] == "c2pa.assertions") return parts[1].Length > 0 ? parts[1] : null;
+        if (parts.Length == 5 && parts[0].Length == 0 && parts[1] == "c2pa" && parts[2] == manifest.Label && parts[3] == "c2pa.assertions")
+            return parts[4].Length > 0 ? parts[4] : null;
+        return null;
+    }
+
+    private static void ValidateDataHash(VerifiedAssertion assertion, Claim claim, Stream asset, IAssetHandler handler, ValidationReport report)
+    {
+        string url = assertion.Url;
+        byte[] expected;
+        string alg;
+        var exclusions = new List<HashRange>();
         try
         {
-            CborNode node = CborNode.Decode(box.FirstContent()?.Data ?? throw new FormatException("no content box"));
-            byte[] expected = node["hash"]?.Bytes ?? throw new FormatException("no hash");
-            string alg = node.TextOf("alg") ?? claim.Alg;
-            var exclusions = new List<HashRange>();
+            CborNode node = CborNode.Decode(assertion.Data);
+            expected = node["hash"]?.Bytes ?? throw new FormatException("no hash");
+            alg = node.TextOf("alg") ?? claim.Alg;
             CborNode? list = node["exclusions"];
             if (list != null)
             {
@@ -267,34 +331,105 @@ public static class ManifestValidator
                 {
                     long start = item["start"]?.Integer ?? throw new FormatException("exclusion without start");
                     long length = item["length"]?.Integer ?? throw new FormatException("exclusion without length");
-                    if (start < 0 || length < 0 || start + length > asset.Length) throw new FormatException($"exclusion {start}+{length} lies outside the asset");
+                    if (start < 0 || length < 0) throw new FormatException($"exclusion {start}+{length} is negative");
                     exclusions.Add(new HashRange(start, length));
                 }
             }
-            byte[] actual = DataHasher.Hash(asset, exclusions, alg);
-            if (actual.AsSpan().SequenceEqual(expected)) report.Codes.Add(ValidationCodes.AssertionDataHashMatch);
-            else report.Fail(ValidationCodes.AssertionDataHashMismatch, "the file's bytes were changed after signing");
-        }
-        catch (NotSupportedException e)
-        {
-            report.Fail(ValidationCodes.AlgorithmUnsupported, e.Message);
         }
         catch (Exception e) when (IsMalformed(e))
         {
-            report.Fail(ValidationCodes.AssertionDataHashMalformed, "the data hash assertion is malformed: " + e.Message);
+            report.Fail(ValidationCodes.AssertionDataHashMalformed, url, "the data hash assertion is malformed: " + e.Message);
+            return;
+        }
+
+        // C2PA 2.2 §15.12.1: the excluded bytes must be the manifest store (and its padding) where the format keeps
+        // it, and nothing else, or bytes smuggled into an exclusion would change the picture unseen.
+        string? problem = ExclusionProblem(exclusions, asset, handler);
+        if (problem != null)
+        {
+            report.Fail(ValidationCodes.AssertionDataHashMismatch, url, problem);
+            return;
+        }
+        try
+        {
+            byte[] actual = DataHasher.Hash(asset, exclusions, alg);
+            if (CryptographicOperations.FixedTimeEquals(actual, expected)) report.Add(ValidationCodes.AssertionDataHashMatch, url, "the file's bytes are as signed");
+            else report.Fail(ValidationCodes.AssertionDataHashMismatch, url, "the file's bytes were changed after signing");
+        }
+        catch (NotSupportedException e)
+        {
+            report.Fail(ValidationCodes.AlgorithmUnsupported, url, e.Message);
         }
     }
 
-    private static void ValidateIngredient(ManifestStore store, JumbfSuperBox box, Claim claim, ValidationReport report)
+    /// <summary>Why the exclusions are not exactly the manifest store's bytes, or null when they are.</summary>
+    internal static string? ExclusionProblem(List<HashRange> exclusions, Stream asset, IAssetHandler handler)
+    {
+        long size = asset.Length;
+        exclusions.Sort((a, b) => a.Start.CompareTo(b.Start));
+        for (int i = 0; i < exclusions.Count; i++)
+        {
+            if (exclusions[i].Start > size || exclusions[i].Length > size - exclusions[i].Start)
+                return $"an exclusion ({exclusions[i].Start}+{exclusions[i].Length}) lies past the end of the {size}-byte file";
+            if (i > 0 && exclusions[i].Start < exclusions[i - 1].End)
+                return $"the exclusions overlap at byte {exclusions[i].Start}";
+        }
+        IReadOnlyList<HashRange> storeRanges;
+        try
+        {
+            storeRanges = handler.GetStoreRegion(asset);
+        }
+        catch (AssetFormatException e)
+        {
+            return $"where the manifest store lies cannot be read: {e.Problem} at byte {e.Offset}";
+        }
+        finally
+        {
+            asset.Position = 0;
+        }
+        List<HashRange> store = Merge(storeRanges);
+        long excluded = 0, stored = 0;
+        foreach (HashRange range in store) stored += range.Length;
+        foreach (HashRange exclusion in exclusions)
+        {
+            excluded += exclusion.Length;
+            if (exclusion.Length == 0) continue;
+            if (!store.Exists(s => exclusion.Start >= s.Start && exclusion.End <= s.End))
+                return $"the bytes {exclusion.Start}..{exclusion.End - 1} are left out of the hash but are not the manifest store";
+        }
+        // For JPEG the exclusions must cover all the store's APP11 segments, exactly (§15.12.1).
+        if (handler.FormatName == "jpeg" && excluded != stored)
+            return $"the exclusions cover {excluded} bytes but the manifest store's APP11 segments take {stored}";
+        return null;
+    }
+
+    private static List<HashRange> Merge(IReadOnlyList<HashRange> ranges)
+    {
+        var sorted = new List<HashRange>(ranges);
+        sorted.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var merged = new List<HashRange>();
+        foreach (HashRange range in sorted)
+        {
+            if (merged.Count > 0 && range.Start <= merged[^1].End)
+            {
+                HashRange last = merged[^1];
+                merged[^1] = new HashRange(last.Start, Math.Max(last.End, range.End) - last.Start);
+            }
+            else merged.Add(range);
+        }
+        return merged;
+    }
+
+    private static void ValidateIngredient(ManifestStore store, VerifiedAssertion assertion, Claim claim, ValidationReport report)
     {
         CborNode node;
         try
         {
-            node = CborNode.Decode(box.FirstContent()?.Data ?? throw new FormatException("no content box"));
+            node = CborNode.Decode(assertion.Data);
         }
         catch (Exception e) when (IsMalformed(e))
         {
-            report.Fail(ValidationCodes.AssertionCborInvalid, "an ingredient assertion is malformed: " + e.Message);
+            report.Fail(ValidationCodes.AssertionCborInvalid, assertion.Url, "an ingredient assertion is malformed: " + e.Message);
             return;
         }
         HashedUri? manifestUri = HashedUri.From(node["activeManifest"]) ?? HashedUri.From(node["c2pa_manifest"]);
@@ -302,21 +437,21 @@ public static class ManifestValidator
         JumbfSuperBox? manifestBox = Resolve(store, null, manifestUri.Url);
         if (manifestBox == null)
         {
-            report.Fail(ValidationCodes.IngredientManifestMissing, "an ingredient's manifest is not in the store");
+            report.Fail(ValidationCodes.IngredientManifestMissing, manifestUri.Url, "an ingredient's manifest is not in the store");
             return;
         }
         string alg = manifestUri.Alg ?? claim.Alg;
-        if (ManifestStore.BoxHash(manifestBox, alg).AsSpan().SequenceEqual(manifestUri.Hash)) report.Codes.Add(ValidationCodes.IngredientManifestValidated);
+        if (ManifestStore.BoxHash(manifestBox, alg).AsSpan().SequenceEqual(manifestUri.Hash)) report.Add(ValidationCodes.IngredientManifestValidated, manifestUri.Url, "the ingredient's manifest is as recorded");
         // Claims before v2 hashed ingredient manifests inconsistently (c2pa-rs tolerates it as "legacy"); only v2 claims fail on it.
-        else if (claim.Version >= 2) report.Fail(ValidationCodes.IngredientManifestMismatch, "an ingredient's manifest does not match its hash");
+        else if (claim.Version >= 2) report.Fail(ValidationCodes.IngredientManifestMismatch, manifestUri.Url, "an ingredient's manifest does not match its hash");
 
         HashedUri? signatureUri = HashedUri.From(node["claimSignature"]);
         if (signatureUri == null) return;
         JumbfSuperBox? signatureBox = Resolve(store, null, signatureUri.Url);
         if (signatureBox != null && ManifestStore.BoxHash(signatureBox, signatureUri.Alg ?? claim.Alg).AsSpan().SequenceEqual(signatureUri.Hash))
-            report.Codes.Add(ValidationCodes.IngredientClaimSignatureValidated);
+            report.Add(ValidationCodes.IngredientClaimSignatureValidated, signatureUri.Url, "the ingredient's claim signature is as recorded");
         else
-            report.Fail(ValidationCodes.IngredientClaimSignatureMismatch, "an ingredient's claim signature does not match its hash");
+            report.Fail(ValidationCodes.IngredientClaimSignatureMismatch, signatureUri.Url, "an ingredient's claim signature does not match its hash");
     }
 
     /// <summary>Resolves `self#jumbf=` URIs: absolute (`/c2pa/label/...`) or relative to the manifest (`c2pa.assertions/...`).</summary>

@@ -13,4 +13,7 @@ public sealed class TrustSettings
 
     /// <summary>DER-encoded X.509 CRLs issued by anchors; a listed leaf is `signingCredential.revoked`.</summary>
     public IReadOnlyList<byte[]> Crls { get; init; } = [];
+
+    /// <summary>The names the trust store gives its roots, by SHA-256 fingerprint (lowercase hex).</summary>
+    public IReadOnlyDictionary<string, string> AnchorNames { get; init; } = new Dictionary<string, string>();
 }

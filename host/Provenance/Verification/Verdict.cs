@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Provenance.Verification;
@@ -17,23 +18,113 @@ public enum Verdict
     Error,
 }
 
-/// <summary>The result of verifying one file: the model both the table and the --json renderers draw.</summary>
+/// <summary>How the signing key is protected, from proven to merely stated (DESIGN.md "Key protection, proven or claimed").</summary>
+public static class KeyProtectionLevels
+{
+    /// <summary>The chip's certificate chains to its maker's root and the key is attested: proven.</summary>
+    public const string Attested = "attested";
+    /// <summary>A secure element, as the token states it (recorded by the artist at enrollment): a claim.</summary>
+    public const string SecureElement = "secureElement";
+    /// <summary>The emulator's chip model: for development, never hardware.</summary>
+    public const string EmulatedSecureElement = "emulatedSecureElement";
+    /// <summary>A software key (development mode): not hardware-protected.</summary>
+    public const string Software = "software";
+}
+
+/// <summary>The identity that chains to a trusted root: proven.</summary>
+/// <param name="Name">The signing certificate's subject name.</param>
+/// <param name="TrustStoreName">The name the trust store gives the root it chains to.</param>
+/// <param name="RootFingerprint">SHA-256 of that root certificate, lowercase hex.</param>
+public sealed record VerifiedSigner(string Name, string TrustStoreName, string RootFingerprint);
+
+/// <summary>A name the manifest states: a claim, never proof.</summary>
+/// <param name="Name">The name as written.</param>
+/// <param name="Source">Where it is written: `certificate` (an unverified signing certificate) or `creativeWork` (the author the signer states).</param>
+public sealed record ClaimedName(string Name, string Source);
+
+/// <summary>Who signed: the verified identity (or null) and the names the manifest claims.</summary>
+public sealed record SignerFacts(VerifiedSigner? Verified, IReadOnlyList<ClaimedName> Claimed);
+
+/// <summary>The token that signed, from the verified token assertion.</summary>
+/// <param name="Serial">The token's serial.</param>
+/// <param name="Counter">The signature counter as the manifest states it.</param>
+/// <param name="KeyProtection">A <see cref="KeyProtectionLevels"/> value.</param>
+/// <param name="Proven">True when the serial is named by a signing certificate that chains to a trusted root; key protection and counter stay the token's statement until attestation and counter binding prove them.</param>
+public sealed record TokenFacts(string? Serial, long? Counter, string? KeyProtection, bool Proven);
+
+/// <summary>The IPTC digital source type, with its meaning in words; the artist's declaration.</summary>
+public sealed record SourceTypeFacts(string Iptc, string Words);
+
+/// <summary>One CAWG training-and-mining entry (`cawg.ai_training` → `notAllowed`), with its constraint text.</summary>
+public sealed record ConsentEntry(string Use, string Value, string? ConstraintInfo);
+
+/// <summary>When it was signed: proven by a validated RFC 3161 time stamp, or stated by the signer.</summary>
+/// <param name="Value">The time, UTC.</param>
+/// <param name="TimeStamped">True when an RFC 3161 time stamp that verifies proves it existed no later than this.</param>
+public sealed record TimeFacts(DateTimeOffset Value, bool TimeStamped);
+
+/// <summary>The result of verifying one file: the one model every view renders (DESIGN.md "The verification result").</summary>
 public sealed class FileVerification
 {
     public required string File { get; init; }
     public required Verdict Verdict { get; init; }
-    /// <summary>C2PA validation status codes (e.g. `claimSignature.validated`, `assertion.dataHash.mismatch`).</summary>
-    public IReadOnlyList<string> Codes { get; init; } = [];
-    /// <summary>One plain sentence saying why.</summary>
+    /// <summary>One plain sentence saying why: the first of <see cref="Reasons"/>.</summary>
     public required string Reason { get; init; }
+    /// <summary>One-line sentences: the verdict's reason first, then what the facts rest on.</summary>
+    public IReadOnlyList<string> Reasons { get => reasons.Count > 0 ? reasons : [Reason]; init => reasons = value; }
+    private readonly IReadOnlyList<string> reasons = [];
+    /// <summary>Every validation status, success and informational ones included, as c2pa-rs reports them.</summary>
+    public IReadOnlyList<ValidationStatus> Statuses { get; init; } = [];
+    /// <summary>The status codes alone.</summary>
+    public IReadOnlyList<string> Codes => Statuses is List<ValidationStatus> list ? list.ConvertAll(s => s.Code) : new List<ValidationStatus>(Statuses).ConvertAll(s => s.Code);
     public string? Format { get; init; }
-    public string? Signer { get; init; }
-    public string? Artist { get; init; }
-    public string? TokenSerial { get; init; }
-    public long? TokenCounter { get; init; }
-    /// <summary>`secureElement` or `software`.</summary>
-    public string? KeyProtection { get; init; }
-    public string? SigningTime { get; init; }
-    public string? DigitalSourceType { get; init; }
-    public IReadOnlyDictionary<string, string>? Consent { get; init; }
+    public SignerFacts? Signer { get; init; }
+    public TokenFacts? Token { get; init; }
+    public SourceTypeFacts? SourceType { get; init; }
+    /// <summary>The consent entries of the verified `cawg.training-mining` assertion, or null when it has none.</summary>
+    public IReadOnlyList<ConsentEntry>? Consent { get; init; }
+    public TimeFacts? Time { get; init; }
+    /// <summary>The claim generator (`name version`).</summary>
+    public string? Generator { get; init; }
+    /// <summary>Notes that qualify the verdict (e.g. "the time stamp is ignored").</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>The gallery policies (`--require-trusted`, `--require-hardware-key`) this file falls short of, each a sentence.</summary>
+    public IReadOnlyList<string> PolicyFailures { get; init; } = [];
+
+    /// <summary>True when the file met what was asked: trusted or valid, and every policy.</summary>
+    public bool Passed => Verdict is Verdict.Trusted or Verdict.Valid && PolicyFailures.Count == 0;
+
+    /// <summary>The consent value for a CAWG use (`cawg.ai_training` → `notAllowed`), or null.</summary>
+    public string? ConsentFor(string use)
+    {
+        if (Consent == null) return null;
+        foreach (ConsentEntry entry in Consent) if (entry.Use == use) return entry.Value;
+        return null;
+    }
+
+    /// <summary>The name to show for who signed: the verified identity, or the first claimed name marked as claimed.</summary>
+    public string? SignerDisplay => Signer switch
+    {
+        { Verified: { } v } => v.Name,
+        { Claimed.Count: > 0 } s => $"{s.Claimed[0].Name} (claimed, not verified)",
+        _ => null,
+    };
+
+    /// <summary>A copy shown under another name (an upload's original file name).</summary>
+    public FileVerification WithFile(string file) => Copy(file, PolicyFailures, Reasons);
+
+    /// <summary>A copy that records the policies this file falls short of (their sentences lead the reasons).</summary>
+    public FileVerification WithPolicyFailures(IReadOnlyList<string> failures)
+    {
+        var reasons = new List<string>(failures);
+        reasons.AddRange(Reasons);
+        return Copy(File, failures, reasons);
+    }
+
+    private FileVerification Copy(string file, IReadOnlyList<string> policyFailures, IReadOnlyList<string> reasons) => new()
+    {
+        File = file, Verdict = Verdict, Reason = reasons.Count > 0 ? reasons[0] : Reason, Reasons = reasons, Statuses = Statuses, Format = Format,
+        Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = Notes,
+        PolicyFailures = policyFailures,
+    };
 }

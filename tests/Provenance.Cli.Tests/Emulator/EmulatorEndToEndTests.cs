@@ -100,10 +100,10 @@ public sealed class EmulatorEndToEndTests : IDisposable
         {
             var verify = await ChildProcess.RunProvAsync(_home, "verify", signed[i], "--json");
             Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
-            JsonElement verdict = JsonDocument.Parse(verify.Stdout).RootElement[0];
+            JsonElement verdict = JsonDocument.Parse(verify.Stdout).RootElement.GetProperty("files")[0];
             Assert.Equal("valid", verdict.GetProperty("verdict").GetString());
-            Assert.Equal(before.GetProperty("serial").GetString(), verdict.GetProperty("tokenSerial").GetString());
-            Assert.Equal(entries[i].GetProperty("counter").GetInt64(), verdict.GetProperty("tokenCounter").GetInt64());
+            Assert.Equal(before.GetProperty("serial").GetString(), verdict.GetProperty("token").GetProperty("serial").GetString());
+            Assert.Equal(entries[i].GetProperty("counter").GetInt64(), verdict.GetProperty("token").GetProperty("counter").GetInt64());
         }
         Assert.Equal(new string('0', 64), all[0].GetProperty("previous").GetString());
         Assert.Equal(entries[0].GetProperty("hash").GetString(), entries[1].GetProperty("previous").GetString());
@@ -230,9 +230,9 @@ public sealed class EmulatorEndToEndTests : IDisposable
 
         var verify = await ChildProcess.RunProvAsync(_home, "verify", signed, "--json");
         Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
-        JsonElement verdict = JsonDocument.Parse(verify.Stdout).RootElement[0];
+        JsonElement verdict = JsonDocument.Parse(verify.Stdout).RootElement.GetProperty("files")[0];
         Assert.Equal("valid", verdict.GetProperty("verdict").GetString());
-        Assert.Equal("secureElement", verdict.GetProperty("keyProtection").GetString());
+        Assert.Equal("secureElement", verdict.GetProperty("token").GetProperty("keyProtection").GetString());
 
         var log = await ChildProcess.RunProvAsync(_home, "device", "log", "--device", device, "--json");
         Assert.True(log.ExitCode == 0, log.Stderr);

@@ -36,8 +36,8 @@ public sealed class FormatRoundTripTests : IDisposable
 
         JsonElement valid = await VerifyAsync(signed, expectedExit: 0);
         Assert.Equal("valid", valid.GetProperty("verdict").GetString());
-        Assert.Equal("http://cv.iptc.org/newscodes/digitalsourcetype/digitalCreation", valid.GetProperty("digitalSourceType").GetString());
-        Assert.Equal("notAllowed", valid.GetProperty("consent").GetProperty("cawg.ai_training").GetString());
+        Assert.Equal("http://cv.iptc.org/newscodes/digitalsourcetype/digitalCreation", valid.GetProperty("sourceType").GetProperty("iptc").GetString());
+        Assert.Equal("notAllowed", valid.GetProperty("consent").GetProperty("cawg.ai_training").GetProperty("use").GetString());
 
         string? dataMining = ExifToolDataMining(signed);
         if (dataMining is not null) Assert.Equal("http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED", dataMining);
@@ -55,7 +55,7 @@ public sealed class FormatRoundTripTests : IDisposable
     {
         ProvResult verify = await _prov.RunAsync("verify", file, "--json");
         Assert.True(verify.ExitCode == expectedExit, verify.ToString());
-        return JsonDocument.Parse(verify.Stdout).RootElement[0];
+        return JsonDocument.Parse(verify.Stdout).RootElement.GetProperty("files")[0];
     }
 
     /// <summary>A byte well inside the hashed data: the middle of the longest range outside the store's exclusions.</summary>

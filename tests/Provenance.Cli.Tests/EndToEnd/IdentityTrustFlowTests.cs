@@ -26,7 +26,7 @@ public sealed class IdentityTrustFlowTests : IDisposable
     private async Task<JsonElement> VerifyJson(string file)
     {
         ProvResult result = await Run("verify", file, "--json");
-        return JsonDocument.Parse(result.Stdout).RootElement[0];
+        return JsonDocument.Parse(result.Stdout).RootElement.GetProperty("files")[0];
     }
 
     private static IEnumerable<string?> Codes(JsonElement entry) => entry.GetProperty("codes").EnumerateArray().Select(c => c.GetString());
@@ -46,7 +46,9 @@ public sealed class IdentityTrustFlowTests : IDisposable
 
         JsonElement before = await VerifyJson(signed);
         Assert.Equal("valid", before.GetProperty("verdict").GetString());
-        Assert.Equal("Ada Artist", before.GetProperty("artist").GetString());
+        // Not yet trusted: the artist's name is only what the manifest claims.
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("signer").GetProperty("verified").ValueKind);
+        Assert.Contains("Ada Artist", before.GetProperty("signer").GetProperty("claimed").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Contains("signingCredential.untrusted", Codes(before));
 
         Assert.Equal(0, (await Run("identity", "export", "--out", root)).ExitCode);
@@ -55,13 +57,18 @@ public sealed class IdentityTrustFlowTests : IDisposable
         JsonElement trusted = await VerifyJson(signed);
         Assert.Equal("trusted", trusted.GetProperty("verdict").GetString());
         Assert.Contains("signingCredential.trusted", Codes(trusted));
+        // Trusted: the identity is proven, with the trust store's name for the root and its fingerprint.
+        JsonElement verified = trusted.GetProperty("signer").GetProperty("verified");
+        Assert.Equal("Ada", verified.GetProperty("trustStoreName").GetString());
+        Assert.Equal(64, verified.GetProperty("rootFingerprint").GetString()!.Length);
+        Assert.True(trusted.GetProperty("token").GetProperty("proven").GetBoolean());
 
         string serial = Path.GetFileNameWithoutExtension(Directory.GetFiles(Path.Combine(_prov.Home, "identity", "tokens"), "*.pem").Single());
         Assert.Equal(0, (await Run("identity", "revoke", "--device", serial, "--crl-out", crl)).ExitCode);
         Assert.Equal(0, (await Run("trust", "import-crl", crl)).ExitCode);
         ProvResult revoked = await Run("verify", signed, "--json");
         Assert.Equal(1, revoked.ExitCode);
-        JsonElement entry = JsonDocument.Parse(revoked.Stdout).RootElement[0];
+        JsonElement entry = JsonDocument.Parse(revoked.Stdout).RootElement.GetProperty("files")[0];
         Assert.Equal("invalid", entry.GetProperty("verdict").GetString());
         Assert.Contains("signingCredential.revoked", Codes(entry));
     }

@@ -37,7 +37,8 @@ public sealed class ServeTests : IDisposable
 
             JsonElement valid = await PostAsync(http, "signed.png", File.ReadAllBytes(signed));
             Assert.Equal("valid", valid.GetProperty("verdict").GetString());
-            Assert.Equal("software", valid.GetProperty("keyProtection").GetString());
+            Assert.Equal("software", valid.GetProperty("token").GetProperty("keyProtection").GetString());
+            Assert.Equal(1, valid.GetProperty("version").GetInt32());
             Assert.Equal("signed.png", valid.GetProperty("file").GetString());
 
             byte[] tampered = File.ReadAllBytes(signed);

@@ -51,11 +51,11 @@ public sealed class SignVerifyTests : IDisposable
 
         ProvResult json = await _prov.RunAsync("verify", signed, "--json");
         Assert.Equal(0, json.ExitCode);
-        JsonElement entry = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Single();
+        JsonElement entry = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("files").EnumerateArray().Single();
         Assert.Equal("valid", entry.GetProperty("verdict").GetString());
         Assert.Equal(signed, entry.GetProperty("file").GetString());
         Assert.Contains("claimSignature.validated", entry.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
-        Assert.Equal("software", entry.GetProperty("keyProtection").GetString());
+        Assert.Equal("software", entry.GetProperty("token").GetProperty("keyProtection").GetString());
         Assert.False(string.IsNullOrWhiteSpace(entry.GetProperty("reason").GetString()));
     }
 
@@ -71,7 +71,7 @@ public sealed class SignVerifyTests : IDisposable
 
         ProvResult verify = await _prov.RunAsync("verify", signed, "--json");
         Assert.Equal(1, verify.ExitCode);
-        JsonElement entry = JsonDocument.Parse(verify.Stdout).RootElement[0];
+        JsonElement entry = JsonDocument.Parse(verify.Stdout).RootElement.GetProperty("files")[0];
         Assert.Equal("invalid", entry.GetProperty("verdict").GetString());
         Assert.Contains("assertion.dataHash.mismatch", entry.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
     }
@@ -96,7 +96,7 @@ public sealed class SignVerifyTests : IDisposable
         {
             ProvResult verify = await _prov.RunAsync("verify", file, "--json");
             Assert.Equal(1, verify.ExitCode);
-            JsonElement entry = JsonDocument.Parse(verify.Stdout).RootElement[0];
+            JsonElement entry = JsonDocument.Parse(verify.Stdout).RootElement.GetProperty("files")[0];
             Assert.Equal("error", entry.GetProperty("verdict").GetString());
             string reason = entry.GetProperty("reason").GetString()!;
             Assert.DoesNotContain('\n', reason);
@@ -116,7 +116,7 @@ public sealed class SignVerifyTests : IDisposable
 
         ProvResult verify = await _prov.RunAsync("verify", folder, "--json", "--html", report);
         Assert.Equal(1, verify.ExitCode);
-        var verdicts = JsonDocument.Parse(verify.Stdout).RootElement.EnumerateArray()
+        var verdicts = JsonDocument.Parse(verify.Stdout).RootElement.GetProperty("files").EnumerateArray()
             .ToDictionary(e => Path.GetFileName(e.GetProperty("file").GetString()!), e => e.GetProperty("verdict").GetString());
         Assert.Equal("valid", verdicts["a.jpg"]);
         Assert.Equal("missing", verdicts["b.jpg"]);

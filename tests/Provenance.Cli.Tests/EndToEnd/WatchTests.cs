@@ -72,7 +72,7 @@ public sealed class WatchTests : IDisposable
         }
         ProvResult verify = await _prov.RunAsync("verify", Path.Combine(_scans, "drawing.webp"), "--json");
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Equal("valid", JsonDocument.Parse(verify.Stdout).RootElement[0].GetProperty("verdict").GetString());
+        Assert.Equal("valid", JsonDocument.Parse(verify.Stdout).RootElement.GetProperty("files")[0].GetProperty("verdict").GetString());
         Assert.DoesNotContain(watch.Stdout.Split('\n'), l => l.StartsWith("failed", StringComparison.Ordinal));
     }
 }

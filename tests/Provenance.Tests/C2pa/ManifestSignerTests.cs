@@ -37,14 +37,18 @@ public class ManifestSignerTests
         (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
 
         FileVerification report = Signing.Verify(signed);
-        Assert.Equal("Ada Example Token 0001", report.Signer);
-        Assert.Equal("Ada Example", report.Artist);
-        Assert.Equal("PD-0042", report.TokenSerial);
-        Assert.Equal(17, report.TokenCounter);
-        Assert.Equal("secureElement", report.KeyProtection);
-        Assert.Equal(DigitalSourceTypes.Print, report.DigitalSourceType);
-        Assert.Equal("notAllowed", report.Consent!["cawg.ai_training"]);
-        Assert.Equal("constrained", report.Consent["cawg.data_mining"]);
+        // Not in the trust store: every name is a claim, none is verified.
+        Assert.Null(report.Signer!.Verified);
+        Assert.Contains(new ClaimedName("Ada Example Token 0001", "certificate"), report.Signer.Claimed);
+        Assert.Contains(new ClaimedName("Ada Example", "creativeWork"), report.Signer.Claimed);
+        Assert.Equal("PD-0042", report.Token!.Serial);
+        Assert.Equal(17, report.Token.Counter);
+        Assert.Equal(KeyProtectionLevels.SecureElement, report.Token.KeyProtection);
+        Assert.False(report.Token.Proven);
+        Assert.Equal(DigitalSourceTypes.Print, report.SourceType!.Iptc);
+        Assert.Equal("scan of a physical work", report.SourceType.Words);
+        Assert.Equal("notAllowed", report.ConsentFor("cawg.ai_training"));
+        Assert.Equal("constrained", report.ConsentFor("cawg.data_mining"));
         Assert.Equal("jpeg", report.Format);
     }
 

@@ -26,7 +26,8 @@ public class SidecarSigningTests
         FileVerification report = Verifier.VerifyFile(path, new TrustSettings { Anchors = [pki.Root] });
         Assert.Equal(Verdict.Trusted, report.Verdict);
         Assert.Equal("sidecar", report.Format);
-        Assert.Equal("Ada Example", report.Artist);
+        Assert.EndsWith("Token 0001", report.Signer!.Verified!.Name);
+        Assert.Contains(new ClaimedName("Ada Example", "creativeWork"), report.Signer.Claimed);
     }
 
     [Fact]

@@ -67,16 +67,16 @@ public class FixtureVerdictTests(ITestOutputHelper output)
     public void OurFixtureShowsItsAssertions()
     {
         FileVerification result = Verifier.VerifyFile(TestAssets.Fixture("pd-es256.jpg"), TrustSettings.None);
-        Assert.Equal(DigitalSourceTypes.DigitalCapture, result.DigitalSourceType);
-        Assert.Equal("notAllowed", result.Consent!["cawg.ai_training"]);
-        Assert.Equal(4, result.Consent.Count);
+        Assert.Equal(DigitalSourceTypes.DigitalCapture, result.SourceType!.Iptc);
+        Assert.Equal("notAllowed", result.ConsentFor("cawg.ai_training"));
+        Assert.Equal(4, result.Consent!.Count);
     }
 
     [Fact]
     public void CawgFixtureShowsItsConsent()
     {
         FileVerification result = Verifier.VerifyFile(TestAssets.Fixture("C_with_CAWG_data.jpg"), TrustSettings.None);
-        Assert.Equal("notAllowed", result.Consent!["cawg.ai_inference"]);
-        Assert.Equal("notAllowed", result.Consent["cawg.ai_generative_training"]);
+        Assert.Equal("notAllowed", result.ConsentFor("cawg.ai_inference"));
+        Assert.Equal("notAllowed", result.ConsentFor("cawg.ai_generative_training"));
     }
 }

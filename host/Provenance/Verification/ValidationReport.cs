@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
+using Provenance.C2pa;
+
+namespace Provenance.Verification;
+
+/// <summary>One validation status as c2pa-rs reports it: the spec's code, the JUMBF URI it concerns, and why.</summary>
+/// <param name="Code">C2PA 2.2 §15 status code (`assertion.dataHash.match`, `claimSignature.mismatch`, ...).</param>
+/// <param name="Url">The `self#jumbf=` URI of the part it concerns, when there is one.</param>
+/// <param name="Explanation">One plain sentence.</param>
+public sealed record ValidationStatus(string Code, string? Url, string Explanation)
+{
+    /// <summary>True when this code makes the manifest invalid (C2PA 2.2 §15: failure codes).</summary>
+    public bool IsFailure => ValidationCodes.IsFailure(Code);
+}
+
+/// <summary>
+/// An assertion that validation checked: the claim referenced it by hashed URI, it resolved to exactly one box in the
+/// active manifest's assertion store, and its hash matched. Only these feed what a user sees (C2PA 2.2 §15.10).
+/// </summary>
+/// <param name="Label">The assertion's label as the box carries it (`cawg.training-mining`, `c2pa.actions.v2__1`).</param>
+/// <param name="Url">The hashed URI the claim named it with.</param>
+/// <param name="ContentType">The content box type (`cbor`, `json`, ...).</param>
+/// <param name="Data">The content box's bytes.</param>
+public sealed record VerifiedAssertion(string Label, string Url, string ContentType, byte[] Data)
+{
+    /// <summary>The label without the instance suffix (`c2pa.actions.v2__1` → `c2pa.actions.v2`).</summary>
+    public string BaseLabel
+    {
+        get
+        {
+            int instance = Label.IndexOf("__", StringComparison.Ordinal);
+            return instance >= 0 ? Label[..instance] : Label;
+        }
+    }
+}
+
+/// <summary>What validating the active manifest found: every status, and the parts that were proven.</summary>
+public sealed class ValidationReport
+{
+    private readonly List<VerifiedAssertion> assertions = [];
+
+    /// <summary>Every status in the order validation produced it (success, informational and failure codes).</summary>
+    public List<ValidationStatus> Statuses { get; } = [];
+
+    /// <summary>The status codes alone, in order.</summary>
+    public IReadOnlyList<string> Codes => Statuses.ConvertAll(s => s.Code);
+
+    public Manifest? Active { get; internal set; }
+    public Claim? Claim { get; internal set; }
+    public X509Certificate2? Signer { get; internal set; }
+    /// <summary>The x5chain as the signature carries it, leaf first.</summary>
+    public IReadOnlyList<X509Certificate2> Chain { get; internal set; } = [];
+    /// <summary>The trust anchor the signer chains to, when it does.</summary>
+    public X509Certificate2? TrustAnchor { get; internal set; }
+    /// <summary>The time a validated RFC 3161 time stamp proves; null when there is none or it was ignored.</summary>
+    public DateTimeOffset? TimeStamp { get; internal set; }
+    /// <summary>A plain explanation of the first failure, when there is one.</summary>
+    public string? FailureDetail { get; internal set; }
+
+    /// <summary>The assertions whose hashed URI resolved and matched, in the claim's order.</summary>
+    public IReadOnlyList<VerifiedAssertion> Assertions => assertions;
+
+    /// <summary>True when any status is a failure code.</summary>
+    public bool Failed => Statuses.Exists(s => s.IsFailure);
+
+    /// <summary>The first verified assertion with this base label (instance suffix ignored), or null.</summary>
+    public VerifiedAssertion? Assertion(params string[] baseLabels)
+    {
+        foreach (VerifiedAssertion assertion in assertions)
+            foreach (string label in baseLabels)
+                if (assertion.BaseLabel == label) return assertion;
+        return null;
+    }
+
+    internal void AddVerified(VerifiedAssertion assertion) => assertions.Add(assertion);
+
+    internal void Add(string code, string? url, string explanation) => Statuses.Add(new ValidationStatus(code, url, explanation));
+
+    internal void Fail(string code, string? url, string detail)
+    {
+        Statuses.Add(new ValidationStatus(code, url, detail));
+        FailureDetail ??= detail;
+    }
+
+    internal void Fail(string code, string detail) => Fail(code, null, detail);
+}

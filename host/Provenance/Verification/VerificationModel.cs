@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Provenance.C2pa;
+using Provenance.Identity;
+using Provenance.Trust;
+
+namespace Provenance.Verification;
+
+/// <summary>
+/// Builds the one verification result from what validation proved. Every fact comes from an assertion in
+/// <see cref="ValidationReport.Assertions"/> (referenced by the claim, resolved to exactly one box, hash matched),
+/// never from walking the store; a manifest whose signature did not verify shows no facts at all.
+/// </summary>
+public static class VerificationModel
+{
+    public static FileVerification Describe(string name, string format, ValidationReport report, TrustSettings trust)
+    {
+        bool failed = report.Failed;
+        bool trusted = !failed && report.TrustAnchor != null;
+        Verdict verdict = failed ? Verdict.Invalid : trusted ? Verdict.Trusted : Verdict.Valid;
+        bool signatureVerified = report.Statuses.Exists(s => s.Code == ValidationCodes.ClaimSignatureValidated);
+
+        SignerFacts? signer = signatureVerified ? SignerOf(report, trust) : null;
+        TokenFacts? token = signatureVerified ? TokenOf(report) : null;
+        SourceTypeFacts? source = signatureVerified ? SourceTypeOf(report) : null;
+        IReadOnlyList<ConsentEntry>? consent = signatureVerified ? ConsentOf(report) : null;
+        TimeFacts? time = signatureVerified ? TimeOf(report) : null;
+        string? generator = signatureVerified && report.Claim?.GeneratorName is { } g
+            ? (report.Claim.GeneratorVersion is { } v ? $"{g} {v}" : g)
+            : null;
+
+        string who = signer?.Verified?.Name ?? (signer is { Claimed.Count: > 0 } ? $"a signer calling itself {signer.Claimed[0].Name}" : "an unknown signer");
+        var reasons = new List<string>();
+        reasons.Add(verdict switch
+        {
+            Verdict.Trusted => $"Signed by {who}, whose certificate chains to the trusted root {signer!.Verified!.TrustStoreName}, and unchanged since signing.",
+            Verdict.Valid => $"Unchanged since it was signed by {who}, but that signer is not in the trust store.",
+            _ => Verifier.OneSentence(report.FailureDetail ?? "validation failed"),
+        });
+        var notes = new List<string>();
+        foreach (ValidationStatus status in report.Statuses)
+            if (status.Code is ValidationCodes.TimeStampMalformed or ValidationCodes.TimeStampMismatch)
+                notes.Add(Verifier.OneSentence(status.Explanation));
+        if (signatureVerified)
+        {
+            if (source != null && token != null) reasons.Add("The source type is the artist's declaration, not observed by the token.");
+            if (time != null) reasons.Add(time.TimeStamped ? "The time is proven by an RFC 3161 time stamp." : "The time is stated by the signer; no time stamp proves it.");
+            if (token != null && token.KeyProtection != KeyProtectionLevels.Attested) reasons.Add("The key protection is the token's statement, not proven by an attestation.");
+        }
+        return new FileVerification
+        {
+            File = name,
+            Format = format,
+            Verdict = verdict,
+            Reason = reasons[0],
+            Reasons = reasons,
+            Statuses = report.Statuses,
+            Signer = signer,
+            Token = token,
+            SourceType = source,
+            Consent = consent,
+            Time = time,
+            Generator = generator,
+            Notes = notes,
+        };
+    }
+
+    private static SignerFacts SignerOf(ValidationReport report, TrustSettings trust)
+    {
+        VerifiedSigner? verified = null;
+        var claimed = new List<ClaimedName>();
+        string? certificateName = report.Signer == null ? null : NameOf(report.Signer);
+        if (report.TrustAnchor != null && !report.Failed && certificateName != null)
+        {
+            string fingerprint = CertificateFingerprint.Sha256(report.TrustAnchor);
+            string storeName = trust.AnchorNames.TryGetValue(fingerprint, out string? n) ? n : NameOf(report.TrustAnchor);
+            verified = new VerifiedSigner(certificateName, storeName, fingerprint);
+        }
+        else if (certificateName != null)
+        {
+            claimed.Add(new ClaimedName(certificateName, "certificate"));
+        }
+        if (report.Assertion(AssertionLabels.CreativeWork) is { } work && AuthorOf(work.Data) is { } author)
+            claimed.Add(new ClaimedName(author, "creativeWork"));
+        return new SignerFacts(verified, claimed);
+    }
+
+    private static string NameOf(X509Certificate2 certificate)
+    {
+        string simple = certificate.GetNameInfo(X509NameType.SimpleName, false);
+        return string.IsNullOrEmpty(simple) ? certificate.Subject : simple;
+    }
+
+    private static string? AuthorOf(byte[] json)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("author", out JsonElement author)) return null;
+            JsonElement first = author.ValueKind == JsonValueKind.Array && author.GetArrayLength() > 0 ? author[0] : author;
+            if (first.ValueKind == JsonValueKind.Object && first.TryGetProperty("name", out JsonElement authorName) && authorName.ValueKind == JsonValueKind.String) return authorName.GetString();
+            return first.ValueKind == JsonValueKind.String ? first.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static TokenFacts? TokenOf(ValidationReport report)
+    {
+        if (report.Assertion(AssertionLabels.Token) is not { } assertion) return null;
+        try
+        {
+            CborNode node = CborNode.Decode(assertion.Data);
+            string? serial = node.TextOf("serial");
+            long? counter = node["counter"]?.Integer;
+            string? stated = node.TextOf("keyProtection");
+            string? level = stated switch
+            {
+                "secureElement" => KeyProtectionLevels.SecureElement,
+                "emulatedSecureElement" => KeyProtectionLevels.EmulatedSecureElement,
+                "software" => KeyProtectionLevels.Software,
+                null => null,
+                _ => stated,
+            };
+            // The serial is proven when a certificate that chains to a trusted root names it (the artist certified that token).
+            bool proven = report.TrustAnchor != null && !report.Failed && report.Signer != null
+                && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), serial, StringComparison.Ordinal);
+            return new TokenFacts(serial, counter, level, proven);
+        }
+        catch (Exception e) when (ManifestValidator.IsMalformed(e))
+        {
+            return null;
+        }
+    }
+
+    private static SourceTypeFacts? SourceTypeOf(ValidationReport report)
+    {
+        if (report.Assertion(AssertionLabels.ActionsV2, AssertionLabels.Actions) is not { } assertion) return null;
+        try
+        {
+            CborNode? actions = CborNode.Decode(assertion.Data)["actions"];
+            if (actions == null || !actions.IsArray) return null;
+            foreach (CborNode action in actions.Items)
+                if (action.TextOf("digitalSourceType") is { } iptc) return new SourceTypeFacts(iptc, SourceTypeWords(iptc));
+        }
+        catch (Exception e) when (ManifestValidator.IsMalformed(e))
+        {
+        }
+        return null;
+    }
+
+    /// <summary>IPTC digital source type codes in words (cv.iptc.org/newscodes/digitalsourcetype).</summary>
+    public static string SourceTypeWords(string iptc)
+    {
+        int slash = iptc.LastIndexOf('/');
+        string code = slash >= 0 ? iptc[(slash + 1)..] : iptc;
+        return code switch
+        {
+            "print" => "scan of a physical work",
+            "digitalCapture" => "photo taken with a camera",
+            "digitalCreation" => "made digitally by a person (e.g. drawn on a tablet)",
+            "negativeFilm" => "scan of a film negative",
+            "positiveFilm" => "scan of a film positive",
+            "minorHumanEdits" => "captured, with minor human edits",
+            "compositeCapture" => "composite of captured elements",
+            "algorithmicallyEnhanced" => "algorithmically enhanced",
+            "dataDrivenMedia" => "data-driven media",
+            "digitalArt" => "digital art",
+            "virtualRecording" => "virtual recording",
+            "compositeSynthetic" => "composite including synthetic elements",
+            "trainedAlgorithmicMedia" => "made by generative AI",
+            "compositeWithTrainedAlgorithmicMedia" => "composite including generative AI",
+            "algorithmicMedia" => "made by an algorithm without training data",
+            "screenCapture" => "screen capture",
+            "humanEdits" => "captured, with human edits",
+            "softwareImage" => "made by software",
+            _ => code,
+        };
+    }
+
+    private static IReadOnlyList<ConsentEntry>? ConsentOf(ValidationReport report)
+    {
+        if (report.Assertion(AssertionLabels.TrainingMining, "c2pa.training-mining") is not { } assertion) return null;
+        try
+        {
+            CborNode? entries = CborNode.Decode(assertion.Data)["entries"];
+            if (entries == null || !entries.IsMap) return null;
+            var list = new List<ConsentEntry>();
+            foreach (KeyValuePair<CborNode, CborNode> entry in entries.Entries)
+                if (entry.Key.Text != null && entry.Value.TextOf("use") is { } use)
+                    list.Add(new ConsentEntry(entry.Key.Text, use, entry.Value.TextOf("constraint_info")));
+            return list;
+        }
+        catch (Exception e) when (ManifestValidator.IsMalformed(e))
+        {
+            return null;
+        }
+    }
+
+    private static TimeFacts? TimeOf(ValidationReport report)
+    {
+        if (report.TimeStamp is { } stamped) return new TimeFacts(stamped.ToUniversalTime(), true);
+        if (report.Assertion(AssertionLabels.ActionsV2, AssertionLabels.Actions) is not { } assertion) return null;
+        try
+        {
+            CborNode? actions = CborNode.Decode(assertion.Data)["actions"];
+            if (actions == null || !actions.IsArray) return null;
+            foreach (CborNode action in actions.Items)
+                if (action.TextOf("when") is { } when && DateTimeOffset.TryParse(when, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset value))
+                    return new TimeFacts(value.ToUniversalTime(), false);
+        }
+        catch (Exception e) when (ManifestValidator.IsMalformed(e))
+        {
+        }
+        return null;
+    }
+}
