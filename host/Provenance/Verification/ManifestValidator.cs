@@ -104,6 +104,7 @@ public static class ManifestValidator
             report.Fail(ValidationCodes.ClaimSignatureMismatch, signatureUrl, "the claim signature does not match the claim: the manifest was changed after signing");
             return;
         }
+        report.SignatureVerified = true;
         report.Add(ValidationCodes.ClaimSignatureValidated, signatureUrl, "the claim signature is valid");
 
         // The time stamp is judged only over a signature that verifies (as c2pa-rs does); it sets the validity time.
@@ -420,30 +421,64 @@ public static class ManifestValidator
         return merged;
     }
 
-    private static void ValidateIngredient(ManifestStore store, VerifiedAssertion assertion, Claim claim, ValidationReport report)
+    /// <summary>How deep ingredient manifests are followed (each is validated once; a store is bounded anyway).</summary>
+    private const int MaxIngredientDepth = 16;
+
+    private static void ValidateIngredient(ManifestStore store, VerifiedAssertion assertion, Claim claim, ValidationReport report) =>
+        ValidateIngredient(store, assertion.Data, assertion.Url, claim, report, 0, new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// C2PA 2.2 §15.7 (ingredients): the ingredient's manifest must be in the store and match the hashed URI the
+    /// ingredient assertion gives; its claim signature and its assertions are then validated too, so a forged
+    /// ingredient manifest cannot ride inside a genuine one. v1 claims hashed ingredient manifests inconsistently, so
+    /// a v1 hash mismatch is forgiven only when the ingredient's own claim signature verifies.
+    /// </summary>
+    private static void ValidateIngredient(ManifestStore store, byte[] data, string url, Claim claim, ValidationReport report, int depth, HashSet<string> visited)
     {
         CborNode node;
         try
         {
-            node = CborNode.Decode(assertion.Data);
+            node = CborNode.Decode(data);
         }
         catch (Exception e) when (IsMalformed(e))
         {
-            report.Fail(ValidationCodes.AssertionCborInvalid, assertion.Url, "an ingredient assertion is malformed: " + e.Message);
+            report.Fail(ValidationCodes.AssertionCborInvalid, url, "an ingredient assertion is malformed: " + e.Message);
             return;
         }
         HashedUri? manifestUri = HashedUri.From(node["activeManifest"]) ?? HashedUri.From(node["c2pa_manifest"]);
         if (manifestUri == null) return;
         JumbfSuperBox? manifestBox = Resolve(store, null, manifestUri.Url);
-        if (manifestBox == null)
+        // The URI names the ingredient's manifest box, or (as update manifests write it) that manifest's claim box.
+        Manifest? manifest = manifestBox?.Label is { } manifestLabel ? store.Find(manifestLabel) ?? ContainingManifest(store, manifestUri.Url) : null;
+        if (manifestBox == null || manifest == null)
         {
-            report.Fail(ValidationCodes.IngredientManifestMissing, manifestUri.Url, "an ingredient's manifest is not in the store");
+            report.Fail(ValidationCodes.IngredientManifestMissing, manifestUri.Url, $"an ingredient's manifest is not in the store ({manifestUri.Url})");
             return;
         }
         string alg = manifestUri.Alg ?? claim.Alg;
-        if (ManifestStore.BoxHash(manifestBox, alg).AsSpan().SequenceEqual(manifestUri.Hash)) report.Add(ValidationCodes.IngredientManifestValidated, manifestUri.Url, "the ingredient's manifest is as recorded");
-        // Claims before v2 hashed ingredient manifests inconsistently (c2pa-rs tolerates it as "legacy"); only v2 claims fail on it.
-        else if (claim.Version >= 2) report.Fail(ValidationCodes.IngredientManifestMismatch, manifestUri.Url, "an ingredient's manifest does not match its hash");
+        bool hashMatches = ManifestStore.BoxHash(manifestBox, alg).AsSpan().SequenceEqual(manifestUri.Hash);
+        if (!visited.Add(manifest.Label) || depth >= MaxIngredientDepth)
+        {
+            if (hashMatches) report.Add(ValidationCodes.IngredientManifestValidated, manifestUri.Url, "the ingredient's manifest is as recorded");
+            return;
+        }
+        // A manifest that matches its hashed URI is exactly what the signer recorded, with the validation results
+        // the signer recorded beside it (§15.7); one that does not (v1 claims' legacy hashing) is validated afresh.
+        // The ingredient's manifest is validated afresh; what that finds beyond the failures the signer recorded in
+        // the ingredient's validation results (validationStatus, or validationResults in v3) fails the active
+        // manifest, as c2pa-rs reports "ingredient deltas" (§15.7).
+        var ingredientReport = new ValidationReport();
+        bool ingredientSigned = ValidateIngredientManifest(store, manifest, ingredientReport, depth, visited);
+        HashSet<string> recorded = RecordedFailureCodes(node);
+        bool newFailures = false;
+        foreach (ValidationStatus status in ingredientReport.Statuses)
+        {
+            bool wasRecorded = status.IsFailure && recorded.Contains(status.Code);
+            newFailures |= status.IsFailure && !wasRecorded;
+            report.Add(wasRecorded ? status with { Recorded = true, Explanation = status.Explanation + " (recorded when it was added)" } : status);
+        }
+        if (hashMatches) report.Add(ValidationCodes.IngredientManifestValidated, manifestUri.Url, "the ingredient's manifest is as recorded");
+        else if (claim.Version >= 2 || (!ingredientSigned && newFailures)) report.Fail(ValidationCodes.IngredientManifestMismatch, manifestUri.Url, "an ingredient's manifest does not match its hash");
 
         HashedUri? signatureUri = HashedUri.From(node["claimSignature"]);
         if (signatureUri == null) return;
@@ -452,6 +487,115 @@ public static class ManifestValidator
             report.Add(ValidationCodes.IngredientClaimSignatureValidated, signatureUri.Url, "the ingredient's claim signature is as recorded");
         else
             report.Fail(ValidationCodes.IngredientClaimSignatureMismatch, signatureUri.Url, "an ingredient's claim signature does not match its hash");
+    }
+
+    /// <summary>The manifest an absolute `self#jumbf=/c2pa/LABEL/...` URI points into, or null.</summary>
+    private static Manifest? ContainingManifest(ManifestStore store, string url)
+    {
+        const string prefix = "self#jumbf=/";
+        if (!url.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        string[] parts = url[prefix.Length..].Split('/');
+        return parts.Length >= 2 ? store.Find(parts[1]) : null;
+    }
+
+    /// <summary>The failure codes an ingredient assertion recorded for its manifest (v2 `validationStatus`, v3 `validationResults`).</summary>
+    private static HashSet<string> RecordedFailureCodes(CborNode ingredient)
+    {
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        void Collect(CborNode? list)
+        {
+            if (list == null || !list.IsArray) return;
+            foreach (CborNode item in list.Items)
+                if (item.TextOf("code") is { } code) codes.Add(code);
+        }
+        Collect(ingredient["validationStatus"]);
+        if (ingredient["validationResults"] is { IsMap: true } results)
+        {
+            if (results["activeManifest"] is { IsMap: true } active) Collect(active["failure"]);
+            if (results["ingredientDeltas"] is { IsArray: true } deltas)
+                foreach (CborNode delta in deltas.Items)
+                    if (delta["validationDeltas"] is { IsMap: true } d) Collect(d["failure"]);
+        }
+        return codes;
+    }
+
+    /// <summary>
+    /// Validates an ingredient's manifest as far as its own bytes allow: its claim signature (cryptographically; trust
+    /// and validity dates belong to the time it was signed) and its assertions' hashed URIs, then its own ingredients.
+    /// Returns true when its claim signature verifies.
+    /// </summary>
+    private static bool ValidateIngredientManifest(ManifestStore store, Manifest manifest, ValidationReport report, int depth, HashSet<string> visited)
+    {
+        string prefix = $"self#jumbf=/c2pa/{manifest.Label}";
+        if (manifest.ClaimBox == null || manifest.ClaimBytes == null)
+        {
+            report.Fail(ValidationCodes.ClaimMissing, prefix, "an ingredient's manifest holds no claim");
+            return false;
+        }
+        Claim claim;
+        try
+        {
+            claim = Claim.Decode(manifest.ClaimBytes, manifest.ClaimBox.Label ?? Claim.LabelV1);
+        }
+        catch (Exception e) when (IsMalformed(e))
+        {
+            report.Fail(ValidationCodes.ClaimMalformed, prefix, "an ingredient's claim is malformed: " + e.Message);
+            return false;
+        }
+        bool signed = false;
+        if (manifest.SignatureBytes is not { } coseBytes)
+        {
+            report.Fail(ValidationCodes.ClaimSignatureMissing, prefix + "/c2pa.signature", "an ingredient's claim has no signature");
+        }
+        else
+        {
+            try
+            {
+                ParsedCoseSign1 cose = ParsedCoseSign1.Parse(coseBytes);
+                if (cose.CertificateChain.Count == 0) throw new FormatException("no signing certificate");
+                using X509Certificate2 leaf = X509CertificateLoader.LoadCertificate(cose.CertificateChain[0]);
+                byte[] toBeSigned = ClaimSignature.SigStructure("Signature1", cose.ProtectedHeaderBytes, manifest.ClaimBytes);
+                signed = CertificateChecks.VerifySignature(cose.Algorithm, leaf, toBeSigned, cose.Signature);
+                if (signed) report.Add(ValidationCodes.ClaimSignatureValidated, prefix + "/c2pa.signature", "an ingredient's claim signature is valid");
+                else report.Fail(ValidationCodes.ClaimSignatureMismatch, prefix + "/c2pa.signature", "an ingredient's claim signature does not match its claim: that earlier version was changed after signing");
+            }
+            catch (NotSupportedException e)
+            {
+                report.Fail(ValidationCodes.AlgorithmUnsupported, prefix + "/c2pa.signature", "an ingredient's signature: " + e.Message);
+            }
+            catch (Exception e) when (e is CryptographicException || IsMalformed(e))
+            {
+                report.Fail(ValidationCodes.ClaimSignatureMismatch, prefix + "/c2pa.signature", "an ingredient's claim signature cannot be checked: " + e.Message);
+            }
+        }
+        foreach (HashedUri reference in claim.Assertions)
+        {
+            string? label = AssertionLabelIn(reference.Url, manifest);
+            JumbfSuperBox? box = label == null ? Resolve(store, manifest, reference.Url) : manifest.Assertion(label);
+            if (box == null)
+            {
+                report.Fail(ValidationCodes.AssertionMissing, reference.Url, $"an ingredient's assertion {label ?? reference.Url} is missing");
+                continue;
+            }
+            byte[] hash;
+            try
+            {
+                hash = ManifestStore.BoxHash(box, reference.Alg ?? claim.Alg);
+            }
+            catch (NotSupportedException e)
+            {
+                report.Fail(ValidationCodes.AlgorithmUnsupported, reference.Url, e.Message);
+                continue;
+            }
+            if (!CryptographicOperations.FixedTimeEquals(hash, reference.Hash))
+            {
+                report.Fail(ValidationCodes.AssertionHashedUriMismatch, $"{prefix}/c2pa.assertions/{label}", $"an ingredient's assertion {label} was changed after signing");
+                continue;
+            }
+            if (label != null && new VerifiedAssertion(label, reference.Url, "", []).BaseLabel is AssertionLabels.Ingredient or AssertionLabels.IngredientV2 or AssertionLabels.IngredientV3)
+                ValidateIngredient(store, box.FirstContent()?.Data ?? [], reference.Url, claim, report, depth + 1, visited);
+        }
+        return signed;
     }
 
     /// <summary>Resolves `self#jumbf=` URIs: absolute (`/c2pa/label/...`) or relative to the manifest (`c2pa.assertions/...`).</summary>

@@ -9,10 +9,12 @@ namespace Provenance.Verification;
 /// <param name="Code">C2PA 2.2 §15 status code (`assertion.dataHash.match`, `claimSignature.mismatch`, ...).</param>
 /// <param name="Url">The `self#jumbf=` URI of the part it concerns, when there is one.</param>
 /// <param name="Explanation">One plain sentence.</param>
-public sealed record ValidationStatus(string Code, string? Url, string Explanation)
+/// <param name="Recorded">True for an ingredient's failure that its validation results already recorded when the
+/// ingredient was added (C2PA 2.2 §15.7): reported, but it does not fail the active manifest again.</param>
+public sealed record ValidationStatus(string Code, string? Url, string Explanation, bool Recorded = false)
 {
     /// <summary>True when this code makes the manifest invalid (C2PA 2.2 §15: failure codes).</summary>
-    public bool IsFailure => ValidationCodes.IsFailure(Code);
+    public bool IsFailure => !Recorded && ValidationCodes.IsFailure(Code);
 }
 
 /// <summary>
@@ -56,6 +58,8 @@ public sealed class ValidationReport
     public X509Certificate2? TrustAnchor { get; internal set; }
     /// <summary>The time a validated RFC 3161 time stamp proves; null when there is none or it was ignored.</summary>
     public DateTimeOffset? TimeStamp { get; internal set; }
+    /// <summary>True when the active manifest's claim signature verified with the signing certificate's key.</summary>
+    public bool SignatureVerified { get; internal set; }
     /// <summary>A plain explanation of the first failure, when there is one.</summary>
     public string? FailureDetail { get; internal set; }
 
@@ -77,6 +81,12 @@ public sealed class ValidationReport
     internal void AddVerified(VerifiedAssertion assertion) => assertions.Add(assertion);
 
     internal void Add(string code, string? url, string explanation) => Statuses.Add(new ValidationStatus(code, url, explanation));
+
+    internal void Add(ValidationStatus status)
+    {
+        Statuses.Add(status);
+        if (status.IsFailure) FailureDetail ??= status.Explanation;
+    }
 
     internal void Fail(string code, string? url, string detail)
     {

@@ -21,7 +21,7 @@ public static class VerificationModel
         bool failed = report.Failed;
         bool trusted = !failed && report.TrustAnchor != null;
         Verdict verdict = failed ? Verdict.Invalid : trusted ? Verdict.Trusted : Verdict.Valid;
-        bool signatureVerified = report.Statuses.Exists(s => s.Code == ValidationCodes.ClaimSignatureValidated);
+        bool signatureVerified = report.SignatureVerified;
 
         SignerFacts? signer = signatureVerified ? SignerOf(report, trust) : null;
         TokenFacts? token = signatureVerified ? TokenOf(report) : null;
