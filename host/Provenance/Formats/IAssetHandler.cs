@@ -60,13 +60,17 @@ public interface IAssetHandler
 /// <summary>The asset is not a well-formed file of its format: names what was wrong and where.</summary>
 public sealed class AssetFormatException : Exception
 {
-    public AssetFormatException(string format, long offset, string problem)
+    public AssetFormatException(string format, long offset, string problem, bool multipleStores = false)
         : base($"{format}: {problem} at offset {offset}")
     {
         Format = format;
         Offset = offset;
         Problem = problem;
+        MultipleStores = multipleStores;
     }
+
+    /// <summary>True when the file is readable but holds more than one manifest store: its credentials are invalid, the file is not broken.</summary>
+    public bool MultipleStores { get; }
 
     public string Format { get; }
     public long Offset { get; }

@@ -41,7 +41,7 @@ public sealed class JpegHandler : IAssetHandler
             if (segment.Marker != App11) continue;
             if (IsStoreStart(segment.Payload))
             {
-                if (found) throw new AssetFormatException(FormatName, segment.Offset, "a second C2PA manifest store starts here");
+                if (found) throw new AssetFormatException(FormatName, segment.Offset, "a second C2PA manifest store starts here", multipleStores: true);
                 found = true;
                 instance = segment.Payload[2..4];
                 sequence = 1;

@@ -38,7 +38,7 @@ public sealed class PngHandler : IAssetHandler
         var layout = Scan(asset);
         if (layout.Stores.Count == 0) return null;
         if (layout.Stores.Count > 1)
-            throw new AssetFormatException(Format, layout.Stores[1].Offset, "second caBX chunk: a PNG may hold only one manifest store");
+            throw new AssetFormatException(Format, layout.Stores[1].Offset, "second caBX chunk: a PNG may hold only one manifest store", multipleStores: true);
         var chunk = layout.Stores[0];
         StoreLimits.Check(Format, chunk.Offset, chunk.Length, "caBX chunk");
         byte[] data = AssetIo.ReadBytesAt(asset, chunk.DataOffset, chunk.Length, Format, "caBX chunk data");

@@ -36,7 +36,7 @@ public sealed class WebpHandler : IAssetHandler
         var layout = Scan(asset);
         var stores = layout.Chunks.FindAll(c => c.FourCc == "C2PA");
         if (stores.Count == 0) return null;
-        if (stores.Count > 1) throw new AssetFormatException(Format, stores[1].Offset, "second C2PA chunk: a WebP may hold only one manifest store");
+        if (stores.Count > 1) throw new AssetFormatException(Format, stores[1].Offset, "second C2PA chunk: a WebP may hold only one manifest store", multipleStores: true);
         StoreLimits.Check(Format, stores[0].Offset, stores[0].Size, "C2PA chunk");
         return AssetIo.ReadBytesAt(asset, stores[0].DataOffset, stores[0].Size, Format, "C2PA chunk data");
     }

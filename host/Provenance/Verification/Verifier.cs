@@ -53,6 +53,16 @@ public static class Verifier
         {
             storeBytes = handler.ReadManifestStore(asset);
         }
+        catch (AssetFormatException e) when (e.MultipleStores)
+        {
+            // C2PA 2.2 §11.3 (one store per asset): the file is readable, its credentials are not to be believed.
+            string reason = OneSentence($"The file holds more than one manifest store ({e.Problem} at byte {e.Offset}), so none can be believed");
+            return new FileVerification
+            {
+                File = name, Format = handler.FormatName, Verdict = Verdict.Invalid, Reason = reason,
+                Statuses = [new ValidationStatus(ValidationCodes.GeneralError, null, reason)],
+            };
+        }
         catch (AssetFormatException e)
         {
             return ErrorResult(name, handler.FormatName, $"The file cannot be read as {handler.FormatName.ToUpperInvariant()}: {e.Problem} at byte {e.Offset}.");
