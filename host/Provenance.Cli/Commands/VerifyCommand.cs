@@ -59,8 +59,10 @@ public sealed class VerifyCommand : Command
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
-                    .Where(f => !f.EndsWith(".c2pa", StringComparison.OrdinalIgnoreCase) || !File.Exists(f[..^".c2pa".Length]))
+                // DESIGN.md "Sidecars": hidden files are verified like any other (and flagged); a sidecar is verified
+                // with its asset, and only a sidecar without one is a row of its own.
+                files.AddRange(Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
+                    .Where(f => !f.EndsWith(Provenance.Formats.SidecarHandler.Extension, StringComparison.OrdinalIgnoreCase) || !Provenance.Formats.SidecarHandler.HasAsset(f))
                     .Order(StringComparer.Ordinal));
             }
             else
@@ -102,7 +104,8 @@ public sealed class VerifyCommand : Command
         {
             return new FileVerification { File = file, Verdict = Verdict.Error, Reason = Directory.Exists(file) ? "This is a folder with no files." : "The file does not exist." };
         }
-        return verify(file, trust);
+        FileVerification result = verify(file, trust);
+        return Path.GetFileName(file).StartsWith('.') ? result.WithNote("This is a hidden file.") : result;
     }
 
     public static string RenderJson(IReadOnlyList<FileVerification> results) => VerificationJson.Render(results);

@@ -139,7 +139,7 @@ public sealed class ManifestSigner
                     await using var sidecar = new FileStream(sidecarTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
                     SidecarHandler sidecarHandler = SidecarHandler.ForStoreStream(sidecar, SidecarHandler.MediaTypeFor(inputPath));
                     // An existing sidecar of the input is the parent, as an embedded store would be.
-                    result = await SignAsync(input, output, sidecarHandler, request, signer, SidecarHandler.ReadSidecar(inputPath), cancellationToken).ConfigureAwait(false);
+                    result = await SignAsync(input, output, sidecarHandler, request, signer, SidecarHandler.ReadOwnSidecar(inputPath), cancellationToken).ConfigureAwait(false);
                     sidecar.Flush(flushToDisk: true);
                 }
                 output.Flush(flushToDisk: true);

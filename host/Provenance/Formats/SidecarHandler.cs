@@ -106,18 +106,76 @@ public sealed class SidecarHandler : IAssetHandler
     /// <summary>Always empty: the data hash of a sidecar manifest covers the whole asset.</summary>
     public IReadOnlyList<HashRange> GetStoreExclusions(Stream asset) => [];
 
-    /// <summary>The sidecar path of an asset: its extension replaced by `.c2pa` (photo.heic → photo.c2pa).</summary>
+    /// <summary>
+    /// Where the sidecar of <paramref name="assetPath"/> is written (DESIGN.md "Sidecars"): `NAME.c2pa`, where c2pa-rs
+    /// and c2patool look, unless another file in the folder has the stem NAME (`painting.psd` beside `painting.kra`)
+    /// or `NAME.EXT.c2pa` already exists; then `NAME.EXT.c2pa`, so that two files never share one sidecar.
+    /// </summary>
     public static string SidecarPath(string assetPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(assetPath);
-        return Path.ChangeExtension(assetPath, Extension);
+        string full = Path.GetFullPath(assetPath);
+        string own = full + Extension;
+        if (File.Exists(own) || StemShared(full)) return own;
+        return Path.ChangeExtension(full, Extension);
     }
 
-    /// <summary>The store in the asset's sidecar, or null when there is no sidecar.</summary>
-    public static byte[]? ReadSidecar(string assetPath)
+    /// <summary>True when another file (not a sidecar) in the asset's folder has the asset's stem.</summary>
+    public static bool StemShared(string assetPath)
     {
-        string path = SidecarPath(assetPath);
-        if (!File.Exists(path)) return null;
+        string full = Path.GetFullPath(assetPath);
+        string? folder = Path.GetDirectoryName(full);
+        string stem = Path.GetFileNameWithoutExtension(full);
+        if (folder == null || !Directory.Exists(folder)) return false;
+        foreach (string other in Directory.EnumerateFiles(folder, stem + "*", new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0 }))
+        {
+            if (string.Equals(other, full, StringComparison.Ordinal) || other.EndsWith(Extension, StringComparison.OrdinalIgnoreCase)) continue;
+            if (string.Equals(Path.GetFileNameWithoutExtension(other), stem, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The sidecar a reader uses for <paramref name="assetPath"/>: `NAME.EXT.c2pa` first, then `NAME.c2pa`.
+    /// <c>Shared</c> is true when that `NAME.c2pa` may belong to another file with the same stem.
+    /// </summary>
+    public static (string Path, bool Shared)? FindSidecar(string assetPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(assetPath);
+        string full = Path.GetFullPath(assetPath);
+        string own = full + Extension;
+        if (File.Exists(own)) return (own, false);
+        string plain = Path.ChangeExtension(full, Extension);
+        if (!string.Equals(plain, full, StringComparison.Ordinal) && File.Exists(plain)) return (plain, StemShared(full));
+        return null;
+    }
+
+    /// <summary>True when a `.c2pa` file has its asset beside it (`NAME.EXT` for `NAME.EXT.c2pa`, any `NAME.*` for `NAME.c2pa`).</summary>
+    public static bool HasAsset(string sidecarPath)
+    {
+        string full = Path.GetFullPath(sidecarPath);
+        if (!full.EndsWith(Extension, StringComparison.OrdinalIgnoreCase)) return false;
+        string asset = full[..^Extension.Length];
+        if (File.Exists(asset)) return true;
+        string? folder = Path.GetDirectoryName(full);
+        string stem = Path.GetFileName(asset);
+        if (folder == null || stem.Length == 0) return false;
+        foreach (string other in Directory.EnumerateFiles(folder, stem + ".*", new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0 }))
+            if (!other.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) && string.Equals(Path.GetFileNameWithoutExtension(other), stem, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    /// <summary>The store in the asset's sidecar, or null when there is no sidecar (see <see cref="FindSidecar"/>).</summary>
+    public static byte[]? ReadSidecar(string assetPath) => FindSidecar(assetPath) is { } found ? ReadStoreFile(found.Path) : null;
+
+    /// <summary>
+    /// The store of a sidecar that is certainly this asset's (its own `NAME.EXT.c2pa`, or a `NAME.c2pa` no other file
+    /// could claim), or null: what signing takes as the parent, so that one file never adopts another's history.
+    /// </summary>
+    public static byte[]? ReadOwnSidecar(string assetPath) => FindSidecar(assetPath) is { Shared: false } found ? ReadStoreFile(found.Path) : null;
+
+    private static byte[]? ReadStoreFile(string path)
+    {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         return new SidecarHandler().ReadManifestStore(stream);
     }
@@ -126,7 +184,7 @@ public sealed class SidecarHandler : IAssetHandler
     public static void WriteSidecar(string assetPath, byte[] store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        string path = Path.GetFullPath(SidecarPath(assetPath));
+        string path = SidecarPath(assetPath);
         string temp = Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {

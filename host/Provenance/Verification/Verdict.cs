@@ -111,20 +111,23 @@ public sealed class FileVerification
     };
 
     /// <summary>A copy shown under another name (an upload's original file name).</summary>
-    public FileVerification WithFile(string file) => Copy(file, PolicyFailures, Reasons);
+    public FileVerification WithFile(string file) => Copy(file, PolicyFailures, Reasons, Notes);
+
+    /// <summary>A copy with one more note.</summary>
+    public FileVerification WithNote(string note) => Copy(File, PolicyFailures, Reasons, [.. Notes, note]);
 
     /// <summary>A copy that records the policies this file falls short of (their sentences lead the reasons).</summary>
     public FileVerification WithPolicyFailures(IReadOnlyList<string> failures)
     {
         var reasons = new List<string>(failures);
         reasons.AddRange(Reasons);
-        return Copy(File, failures, reasons);
+        return Copy(File, failures, reasons, Notes);
     }
 
-    private FileVerification Copy(string file, IReadOnlyList<string> policyFailures, IReadOnlyList<string> reasons) => new()
+    private FileVerification Copy(string file, IReadOnlyList<string> policyFailures, IReadOnlyList<string> reasons, IReadOnlyList<string> notes) => new()
     {
         File = file, Verdict = Verdict, Reason = reasons.Count > 0 ? reasons[0] : Reason, Reasons = reasons, Statuses = Statuses, Format = Format,
-        Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = Notes,
+        Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = notes,
         PolicyFailures = policyFailures,
     };
 }

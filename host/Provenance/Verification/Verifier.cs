@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Provenance.C2pa;
@@ -17,22 +18,42 @@ public static class Verifier
 
     public static FileVerification VerifyFile(string path, TrustSettings trust, AssetHandlers handlers)
     {
+        // DESIGN.md "Sidecars": a sidecar is verified with its asset, never as a file of its own.
+        if (path.EndsWith(SidecarHandler.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            return ErrorResult(path, "sidecar", SidecarHandler.HasAsset(path)
+                ? "This is a .c2pa sidecar; it is verified with the file it belongs to, so verify that file."
+                : "A .c2pa sidecar without its asset beside it: there is nothing it can be checked against.");
+        }
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             FileVerification embedded = VerifyStream(stream, path, trust, handlers);
             if (embedded.Verdict is not (Verdict.Missing or Verdict.Error)) return embedded;
-            // C2PA 2.2 external manifests: a `.c2pa` sidecar beside the asset (the asset's extension replaced).
+            // C2PA 2.2 external manifests: `NAME.EXT.c2pa` beside the asset, else `NAME.c2pa`.
+            (string Path, bool Shared)? found;
             byte[]? sidecar;
             try
             {
-                sidecar = SidecarHandler.ReadSidecar(path);
+                found = SidecarHandler.FindSidecar(path);
+                sidecar = found == null ? null : SidecarHandler.ReadSidecar(path);
             }
             catch (AssetFormatException e)
             {
                 return ErrorResult(path, "sidecar", $"The .c2pa sidecar cannot be read: {e.Problem} at byte {e.Offset}.");
             }
-            return sidecar == null ? embedded : VerifyStore(sidecar, stream, path, "sidecar", new SidecarHandler(SidecarHandler.MediaTypeFor(path)), trust);
+            if (sidecar == null || found == null) return embedded;
+            FileVerification result = VerifyStore(sidecar, stream, path, "sidecar", new SidecarHandler(SidecarHandler.MediaTypeFor(path)), trust);
+            // A NAME.c2pa that another file with the same stem may own is this file's only if it binds to these bytes.
+            if (found.Value.Shared && result.Verdict == Verdict.Invalid && result.Statuses.Any(st => st.Code == ValidationCodes.AssertionDataHashMismatch))
+            {
+                return new FileVerification
+                {
+                    File = path, Format = embedded.Format, Verdict = Verdict.Missing,
+                    Reason = OneSentence($"The file has no Content Credentials; {System.IO.Path.GetFileName(found.Value.Path)} beside it belongs to another file with the same name"),
+                };
+            }
+            return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
