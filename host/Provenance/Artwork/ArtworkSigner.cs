@@ -44,6 +44,9 @@ public sealed record ArtworkSignResult(
 /// </summary>
 public static class ArtworkSigner
 {
+    /// <summary>The board name the emulator reports in INFO (firmware/Token.Emulator; not referenced from here).</summary>
+    public const string EmulatorBoard = "emulator";
+
     public static async Task<ArtworkSignResult> SignFileAsync(
         string input, string output, IToken token, ArtworkSignOptions options, IPresencePrompt? presence,
         AssetHandlers? handlers = null, CancellationToken cancellationToken = default)
@@ -75,7 +78,9 @@ public static class ArtworkSigner
             Consent = options.Consent,
             TokenSerial = info.Serial,
             TokenCounter = counter,
-            KeyProtection = info.KeyProtection == KeyProtectionNames.SecureElement ? TokenKeyProtection.SecureElement : TokenKeyProtection.Software,
+            // DESIGN.md "Key protection": the emulator's chip model (board "emulator") is said as such, never as hardware.
+            KeyProtection = info.KeyProtection != KeyProtectionNames.SecureElement ? TokenKeyProtection.Software
+                : info.Board == EmulatorBoard ? TokenKeyProtection.EmulatedSecureElement : TokenKeyProtection.SecureElement,
             // IPTC consent in the file's own XMP, written before hashing so the signature covers it.
             Xmp = handler is null ? null : ConsentXmp.Build(options.Consent, existingXmp, artist, options.Title),
             TimeStampAuthority = options.TimeStampAuthority,

@@ -140,7 +140,12 @@ public static class Assertions
             writer.WriteInt64(counter.Value);
         }
         writer.WriteTextString("keyProtection");
-        writer.WriteTextString(protection == TokenKeyProtection.SecureElement ? "secureElement" : "software");
+        writer.WriteTextString(protection switch
+        {
+            TokenKeyProtection.SecureElement => "secureElement",
+            TokenKeyProtection.EmulatedSecureElement => "emulatedSecureElement",
+            _ => "software",
+        });
         writer.WriteEndMap();
         return CborBox(AssertionLabels.Token, writer.Encode());
     }

@@ -40,6 +40,8 @@ public enum TokenKeyProtection
     SecureElement,
     /// <summary>A development-mode software key: `software`.</summary>
     Software,
+    /// <summary>The emulator's ATECC608B model, for development: `emulatedSecureElement`, never hardware.</summary>
+    EmulatedSecureElement,
 }
 
 /// <summary>What to put in the manifest of one signed file.</summary>
