@@ -34,6 +34,25 @@ public sealed class SignVerifyTests : IDisposable
     }
 
     [Fact]
+    public async Task GalleryPoliciesFailASoftwareKeyAndAnUntrustedSignerAndSaySo()
+    {
+        string signed = Path.Combine(_work, "policy.jpg");
+        Assert.Equal(0, (await _prov.RunAsync("sign", SamplePath("artwork.jpg"), "--out", signed)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("verify", signed)).ExitCode);
+
+        ProvResult hardware = await _prov.RunAsync("verify", signed, "--require-hardware-key", "--json");
+        Assert.Equal(1, hardware.ExitCode);
+        JsonElement entry = JsonDocument.Parse(hardware.Stdout).RootElement.GetProperty("files")[0];
+        Assert.Equal("valid", entry.GetProperty("verdict").GetString());    // the verdict stays what validation found
+        Assert.False(entry.GetProperty("policy").GetProperty("passed").GetBoolean());
+        Assert.Contains("--require-hardware-key: the key is a software key", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        ProvResult trusted = await _prov.RunAsync("verify", signed, "--require-trusted");
+        Assert.Equal(1, trusted.ExitCode);
+        Assert.Contains("--require-trusted", trusted.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignedSampleVerifiesValidAndOriginalIsUntouched()
     {
         string sample = SamplePath("artwork.jpg");
