@@ -13,9 +13,6 @@ namespace Provenance.Cli.Commands;
 /// </summary>
 public sealed class ServeCommand : Command
 {
-    /// <summary>Largest upload accepted, so a mistaken drop cannot fill the disk.</summary>
-    public const long MaxUploadBytes = VerificationServer.MaxUploadBytes;
-
     public ServeCommand(VerifyCommand.FileVerifier verify, Func<string?, string?, TrustSettings> loadTrust)
         : base("serve", "Open a verification page in the browser (listens on this computer only: 127.0.0.1 and localhost).")
     {
