@@ -107,6 +107,7 @@ public static class TokenLocator
         TokenClient client = Connect(device, options);
         try
         {
+            await client.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
             TokenStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
             // The embedded software token makes its key on first use; a real token's key is made by 'prov device init'.
             if (client.GenerateKeyOnFirstUse && !status.HasKey) await client.GenerateKeyAsync(null, cancellationToken).ConfigureAwait(false);
