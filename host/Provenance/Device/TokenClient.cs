@@ -84,6 +84,9 @@ public sealed class TokenClient : IToken
             ? "using the " + Endpoint
             : "the token on " + Endpoint + " uses a software key (development mode, not hardware-protected)";
 
+    /// <summary>The lock that keeps other commands off this token while this client lives (released on dispose).</summary>
+    public DeviceLock? ExclusiveLock { get; internal set; }
+
     /// <summary>
     /// The token's number for this host session once <see cref="OpenSessionAsync"/> ran (0 with a token older than
     /// protocol revision 2, which keeps no host sessions).
@@ -262,6 +265,7 @@ public sealed class TokenClient : IToken
             _disposed = true;
             _transport.Dispose();
             _oneRequest.Dispose();
+            ExclusiveLock?.Dispose();
         }
         return ValueTask.CompletedTask;
     }
