@@ -90,6 +90,28 @@ public sealed class SharedTokenTests : IDisposable
         Assert.Equal("version", JsonDocument.Parse(info.Stdout).RootElement.EnumerateObject().First().Name);
     }
 
+    [Fact]
+    public async Task ASignatureThatDoesNotVerifyIsAnErrorAndNoFileIsWritten()
+    {
+        string device = await StartEmulatorAsync();
+        string sample = SignVerifyTests.SamplePath("artwork.jpg");
+        var init = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
+        Assert.True(warmUp.ExitCode == 0, warmUp.Stderr);
+        using var proxy = new CorruptingProxy(device);
+        string output = Path.Combine(_home, "out", "signed.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+
+        var sign = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", proxy.Address);
+
+        Assert.Equal(1, proxy.Corrupted);
+        Assert.Equal(ExitCodes.BadTokenSignature, sign.ExitCode);
+        string error = Assert.Single(sign.Stderr.Split('\n'), l => l.StartsWith("prov: ", StringComparison.Ordinal));
+        Assert.Contains("does not verify", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!));
+    }
+
     /// <summary>The files of `prov verify --json`: its `files` list (DESIGN.md), or the bare array older builds print.</summary>
     internal static JsonElement[] VerifiedFiles(string json)
     {
