@@ -67,8 +67,7 @@ public sealed class DeviceSession : IAsyncDisposable
     public static async Task<DeviceSession> OpenAsync(string? device, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var exclusive = new ExclusiveUse(CommandName(Environment.GetCommandLineArgs()), holder => error.WriteLine("waiting for the token, " + holder.Describe()));
-        TokenClient token = await TokenLocator.OpenAsync(device, null, exclusive, cancellationToken).ConfigureAwait(false);
+        TokenClient token = await TokenLocator.OpenAsync(device, null, Exclusive(error), cancellationToken).ConfigureAwait(false);
         if (token.SoftwareTokenNotice is { } notice) await error.WriteLineAsync("note: " + notice).ConfigureAwait(false);
         return new DeviceSession(token, token.IsEmbedded ? null : new ConsolePresencePrompt(error));
     }
@@ -84,6 +83,10 @@ public sealed class DeviceSession : IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Token.DisposeAsync();
+
+    /// <summary>This command's claim on a token: it waits its turn and says once on <paramref name="error"/> who it waits for.</summary>
+    internal static ExclusiveUse Exclusive(TextWriter error) =>
+        new(CommandName(Environment.GetCommandLineArgs()), holder => error.WriteLine("waiting for the token, " + holder.Describe()));
 
     /// <summary>"prov sign", "prov device info": the verb (and a group's sub-verb) from this process's command line.</summary>
     internal static string CommandName(string[] commandLine)
