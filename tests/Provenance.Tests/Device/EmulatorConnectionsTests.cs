@@ -102,6 +102,25 @@ public sealed class EmulatorConnectionsTests : IDisposable
         Assert.Equal(2, presses.Count);
     }
 
+    [Fact]
+    public async Task AProbeLeavesASerialPortAnotherCommandHoldsAlone()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string port = _emulator.StartPty();
+        ProbedToken busy;
+        using (DeviceLock held = DeviceLock.TryAcquire(port, "prov watch", out _)!)
+        {
+            busy = await TokenLocator.ProbeAsync(port).WaitAsync(NoHang);
+        }
+        ProbedToken free = await TokenLocator.ProbeAsync(port).WaitAsync(NoHang);
+
+        Assert.True(busy.InUse);
+        Assert.Null(busy.Status);
+        Assert.Equal("in use by PID " + Environment.ProcessId + " (prov watch)", busy.Error);
+        Assert.False(free.InUse);
+        Assert.Equal(_emulator.Serial, free.Status!.Serial);
+    }
+
     private sealed class CountingPrompt : IPresencePrompt
     {
         public int Count { get; private set; }
