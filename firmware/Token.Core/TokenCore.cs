@@ -8,6 +8,9 @@ namespace ProvenanceDevice.Token
     /// The token: turns request bytes into replies (firmware/PROTOCOL.md). The board's main loop feeds every byte
     /// it receives to <see cref="Receive(byte, IFrameSink)"/>; replies go out synchronously through the sink,
     /// including while it waits for the button. Every bad request gets an ERROR reply; no exception escapes.
+    /// A shell with several wires (the emulator's connections) gives each its own <see cref="TokenLink"/> and calls
+    /// the overloads taking one, never two at once: PIN verification and signing sessions belong to the host
+    /// session opened on a link (OPEN_SESSION), and nothing but INFO is served on a link without one.
     /// </summary>
     public sealed class TokenCore
     {
@@ -18,17 +21,16 @@ namespace ProvenanceDevice.Token
 
         private readonly TokenHardware _hardware;
         private readonly ISecureElement _secureElement;
-        private readonly FrameDecoder _decoder = new FrameDecoder();
-        private readonly MessageAssembler _assembler = new MessageAssembler();
+        private readonly TokenLink _uart = new TokenLink();
         private readonly MonotonicCounter _counter;
         private readonly SignatureLog _log;
         private readonly PinStore _pin;
         private readonly DurableRecord _configRecord;
         private ConfigPayload _config;
-        private bool _pinVerified;
-        private bool _sessionOpen;
-        private int _sessionSignaturesLeft;
-        private long _sessionEndsMs;
+        private TokenLink _link;
+        private int _pinGeneration;
+        private int _signingGeneration;
+        private long _sessionsOpened;
         private int _provisioned = Unknown;
         private long _chipCounter = Unknown;
 
@@ -51,6 +53,7 @@ namespace ProvenanceDevice.Token
             _pin = new PinStore(hardware.Storage, hardware.Entropy);
             _configRecord = new DurableRecord(hardware.Storage, "config");
             _config = LoadConfig();
+            _link = _uart;
             ShowLed(false);
         }
 
@@ -67,38 +70,56 @@ namespace ProvenanceDevice.Token
         }
 
         /// <summary>
-        /// The host went away (port closed, TCP client gone): forget the PIN verification, close any signing
-        /// session and drop a half-received message.
+        /// The host on the board's UART went away (port closed): end its host session, forgetting the PIN
+        /// verification and signing session, and drop a half-received message.
         /// </summary>
         public void EndConnection()
         {
-            _pinVerified = false;
-            CloseSession();
-            _assembler.Reset();
+            EndConnection(_uart);
         }
 
-        /// <summary>Feeds received bytes, in order.</summary>
+        /// <summary>The host on <paramref name="link"/> went away (TCP client gone): end its host session.</summary>
+        public void EndConnection(TokenLink link)
+        {
+            if (link != null) link.EndSession();
+        }
+
+        /// <summary>Feeds bytes received on the board's UART, in order.</summary>
         public void Receive(byte[] data, int offset, int count, IFrameSink sink)
         {
-            if (data == null || offset < 0 || count < 0 || offset > data.Length - count) return;
-            for (int i = offset; i < offset + count; i++) Receive(data[i], sink);
+            Receive(_uart, data, offset, count, sink);
         }
 
-        /// <summary>Feeds one received byte; when it completes a frame, the reply is sent through the sink.</summary>
+        /// <summary>Feeds bytes received on <paramref name="link"/>, in order; replies go to <paramref name="sink"/>.</summary>
+        public void Receive(TokenLink link, byte[] data, int offset, int count, IFrameSink sink)
+        {
+            if (link == null || data == null || offset < 0 || count < 0 || offset > data.Length - count) return;
+            for (int i = offset; i < offset + count; i++) Receive(link, data[i], sink);
+        }
+
+        /// <summary>Feeds one byte received on the board's UART; when it completes a frame, the reply is sent through the sink.</summary>
         public void Receive(byte b, IFrameSink sink)
         {
-            int result = _decoder.Push(b);
+            Receive(_uart, b, sink);
+        }
+
+        /// <summary>Feeds one byte received on <paramref name="link"/>; when it completes a frame, the reply is sent through the sink.</summary>
+        public void Receive(TokenLink link, byte b, IFrameSink sink)
+        {
+            if (link == null) return;
+            int result = link.Decoder.Push(b);
             if (result == FrameDecoder.NeedMore) return;
+            _link = link;
             try
             {
                 if (result == FrameDecoder.FrameRejected)
                 {
-                    int error = _decoder.LastError;
-                    SendError(sink, _decoder.LastRejectedSequence, error, FrameRejection(error));
+                    int error = link.Decoder.LastError;
+                    SendError(sink, link.Decoder.LastRejectedSequence, error, FrameRejection(error));
                 }
                 else
                 {
-                    HandleFrame(_decoder.LastFrame, sink);
+                    HandleFrame(link.Decoder.LastFrame, sink);
                 }
             }
             catch (System.Exception)
@@ -110,13 +131,16 @@ namespace ProvenanceDevice.Token
         private void HandleFrame(Frame frame, IFrameSink sink)
         {
             byte type = frame.Type;
-            if (type < MessageType.Info || type > MessageType.Provision)
+            if (type < MessageType.Info || type > MessageType.OpenSession)
             {
                 SendError(sink, frame.Sequence, ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
                 return;
             }
 
-            if (!_assembler.InProgress)
+            MessageAssembler assembler = _link.Assembler;
+            // A host opening its session starts afresh, whatever the wire held before.
+            if (type == MessageType.OpenSession) assembler.Reset();
+            if (!assembler.InProgress)
             {
                 // Refuse before collecting a long message the token would refuse anyway.
                 int refusal = EarlyRefusal(type);
@@ -128,10 +152,10 @@ namespace ProvenanceDevice.Token
             }
 
             int limit = type == MessageType.Sign ? MessageAssembler.MaxRequestLength : Frame.MaxPayload;
-            int added = _assembler.Add(frame, limit);
+            int added = assembler.Add(frame, limit);
             if (added == MessageAssembler.Rejected)
             {
-                SendError(sink, frame.Sequence, _assembler.LastError, _assembler.LastReason);
+                SendError(sink, frame.Sequence, assembler.LastError, assembler.LastReason);
             }
             else if (added == MessageAssembler.Accepted)
             {
@@ -139,7 +163,7 @@ namespace ProvenanceDevice.Token
             }
             else
             {
-                Dispatch(_assembler.Type, _assembler.Sequence, _assembler.Message, sink);
+                Dispatch(assembler.Type, assembler.Sequence, assembler.Message, sink);
             }
         }
 
@@ -160,6 +184,7 @@ namespace ProvenanceDevice.Token
                     case MessageType.Config: reply = HandleConfig(request, sequence, sink); break;
                     case MessageType.Reset: reply = HandleReset(request, sequence, sink); break;
                     case MessageType.Provision: reply = HandleProvision(request, sequence, sink); break;
+                    case MessageType.OpenSession: reply = HandleOpenSession(request); break;
                     default: throw new ProtocolException(ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
                 }
             }
@@ -191,14 +216,14 @@ namespace ProvenanceDevice.Token
             info.LogFirstIndex = _log.FirstIndex;
             info.LogCount = _log.Count;
             info.PinSet = _pin.IsSet;
-            info.PinVerified = _pinVerified;
+            info.PinVerified = PinVerifiedHere();
             info.Locked = _pin.Locked;
             info.PinTriesLeft = _pin.TriesLeft;
             info.SessionOpen = SessionActive();
             if (info.SessionOpen)
             {
-                info.SessionSignaturesLeft = _config.SessionSignatures > 0 ? _sessionSignaturesLeft : 0;
-                info.SessionSecondsLeft = _config.SessionMinutes > 0 ? (_sessionEndsMs - _hardware.Clock.UptimeMs() + 999) / 1000 : 0;
+                info.SessionSignaturesLeft = _config.SessionSignatures > 0 ? _link.SigningSignaturesLeft : 0;
+                info.SessionSecondsLeft = _config.SessionMinutes > 0 ? (_link.SigningEndsMs - _hardware.Clock.UptimeMs() + 999) / 1000 : 0;
             }
             info.FirmwareVersion = _hardware.FirmwareVersion;
             info.Board = _hardware.Board;
@@ -319,18 +344,25 @@ namespace ProvenanceDevice.Token
             {
                 if (_pin.IsSet) throw new ProtocolException(ErrorCode.WrongState, "a PIN is set; use CHANGE");
                 _pin.SetPin(pin.Pin);
-                _pinVerified = true;
+                PinChanged();
             }
             else if (pin.SubCommand == PinRequest.Verify || pin.SubCommand == PinRequest.Change)
             {
                 if (!_pin.IsSet) throw new ProtocolException(ErrorCode.WrongState, "no PIN is set");
                 CheckPin(pin.Pin);
-                if (pin.SubCommand == PinRequest.Change) _pin.SetPin(pin.NewPin);
-                _pinVerified = true;
+                if (pin.SubCommand == PinRequest.Change)
+                {
+                    _pin.SetPin(pin.NewPin);
+                    PinChanged();
+                }
+                else
+                {
+                    MarkPinVerified();
+                }
             }
             PinReply reply = new PinReply();
             reply.PinSet = _pin.IsSet;
-            reply.Verified = _pinVerified;
+            reply.Verified = PinVerifiedHere();
             reply.TriesLeft = _pin.TriesLeft;
             reply.Locked = _pin.Locked;
             return reply.Encode();
@@ -385,7 +417,8 @@ namespace ProvenanceDevice.Token
                 AwaitPress(sequence, sink);
                 _configRecord.Write(requested.Encode());
                 _config = requested;
-                CloseSession();
+                // Sessions opened under the old configuration end, on every link.
+                _signingGeneration++;
             }
             return _config.Encode();
         }
@@ -395,8 +428,7 @@ namespace ProvenanceDevice.Token
             ExpectEmpty(request, "RESET");
             AwaitPress(sequence, sink);
             _hardware.Led.Show(LedState.Signing);
-            CloseSession();
-            _pinVerified = false;
+            EndAllGrants();
             // Key first: if power fails part-way, the secret is already gone and RESET can simply be repeated.
             // An unprovisioned secure element holds no key (and cannot make one to overwrite it with).
             try
@@ -497,10 +529,10 @@ namespace ProvenanceDevice.Token
         private void CheckPin(byte[] pin)
         {
             if (_pin.Verify(pin)) return;
-            _pinVerified = false;
+            _link.PinVerified = false;
             if (_pin.Locked)
             {
-                CloseSession();
+                EndAllGrants();
                 throw new ProtocolException(ErrorCode.Locked, "8 wrong PINs: token locked until RESET");
             }
             throw new ProtocolException(ErrorCode.WrongPin, "wrong PIN, " + _pin.TriesLeft.ToString() + " tries left");
@@ -508,12 +540,14 @@ namespace ProvenanceDevice.Token
 
         private int EarlyRefusal(byte type)
         {
-            if (type == MessageType.Info || type == MessageType.Reset) return 0;
+            if (type == MessageType.Info || type == MessageType.OpenSession) return 0;
+            if (!_link.SessionOpen) return ErrorCode.SessionRequired;
+            if (type == MessageType.Reset) return 0;
             if (_pin.Locked) return ErrorCode.Locked;
             if (type == MessageType.Sign)
             {
                 if (!KeyPresent()) return ErrorCode.NoKey;
-                if (_pin.IsSet && !_pinVerified) return ErrorCode.PinRequired;
+                if (_pin.IsSet && !PinVerifiedHere()) return ErrorCode.PinRequired;
             }
             return 0;
         }
@@ -522,7 +556,46 @@ namespace ProvenanceDevice.Token
         {
             if (code == ErrorCode.Locked) return "token locked after 8 wrong PINs; only INFO and RESET are accepted";
             if (code == ErrorCode.NoKey) return "no signing key; run GENERATE_KEY";
-            return "PIN not verified in this connection";
+            if (code == ErrorCode.SessionRequired) return "no host session on this connection: send OPEN_SESSION first (a host older than protocol revision 2: update it)";
+            return "PIN not verified in this host session";
+        }
+
+        private byte[] HandleOpenSession(byte[] request)
+        {
+            ExpectEmpty(request, "OPEN_SESSION");
+            // Whatever the previous host on this wire was granted ends here: the new host starts locked.
+            _link.EndSession();
+            _link.SessionOpen = true;
+            _link.SessionId = ++_sessionsOpened;
+            long id = _link.SessionId;
+            return new byte[] { (byte)(id >> 24), (byte)(id >> 16), (byte)(id >> 8), (byte)id };
+        }
+
+        private bool PinVerifiedHere()
+        {
+            return _link.SessionOpen && _link.PinVerified && _link.PinGeneration == _pinGeneration;
+        }
+
+        private void MarkPinVerified()
+        {
+            _link.PinVerified = true;
+            _link.PinGeneration = _pinGeneration;
+        }
+
+        /// <summary>A new PIN: verifications made with the old one, in any host session, no longer count.</summary>
+        private void PinChanged()
+        {
+            _pinGeneration++;
+            MarkPinVerified();
+        }
+
+        /// <summary>RESET or a lockout: every host session loses its PIN verification and its signing session.</summary>
+        private void EndAllGrants()
+        {
+            _pinGeneration++;
+            _signingGeneration++;
+            _link.PinVerified = false;
+            CloseSession();
         }
 
         private static string FrameRejection(int error)
@@ -543,7 +616,7 @@ namespace ProvenanceDevice.Token
 
         private void RequirePinVerified()
         {
-            if (_pin.IsSet && !_pinVerified) throw new ProtocolException(ErrorCode.PinRequired, RefusalReason(ErrorCode.PinRequired));
+            if (_pin.IsSet && !PinVerifiedHere()) throw new ProtocolException(ErrorCode.PinRequired, RefusalReason(ErrorCode.PinRequired));
         }
 
         private static void ExpectEmpty(byte[] request, string command)
@@ -602,35 +675,38 @@ namespace ProvenanceDevice.Token
             if (!pressed) throw new ProtocolException(ErrorCode.PressTimeout, "no button press within " + seconds.ToString() + " s");
         }
 
+        /// <summary>True when the host session of the current link holds an open signing session.</summary>
         private bool SessionActive()
         {
-            if (!_sessionOpen) return false;
-            if (_config.SessionSignatures > 0 && _sessionSignaturesLeft <= 0) return false;
-            if (_config.SessionMinutes > 0 && _hardware.Clock.UptimeMs() >= _sessionEndsMs) return false;
+            TokenLink link = _link;
+            if (!link.SessionOpen || !link.SigningOpen || link.SigningGeneration != _signingGeneration) return false;
+            if (_config.SessionSignatures > 0 && link.SigningSignaturesLeft <= 0) return false;
+            if (_config.SessionMinutes > 0 && _hardware.Clock.UptimeMs() >= link.SigningEndsMs) return false;
             return true;
         }
 
         private void OpenSession()
         {
-            _sessionOpen = true;
-            _sessionSignaturesLeft = _config.SessionSignatures;
-            _sessionEndsMs = _hardware.Clock.UptimeMs() + (long)_config.SessionMinutes * 60000;
+            _link.SigningOpen = true;
+            _link.SigningGeneration = _signingGeneration;
+            _link.SigningSignaturesLeft = _config.SessionSignatures;
+            _link.SigningEndsMs = _hardware.Clock.UptimeMs() + (long)_config.SessionMinutes * 60000;
         }
 
         private void ConsumeSession()
         {
-            if (!_sessionOpen) return;
+            if (!_link.SigningOpen) return;
             if (_config.SessionSignatures > 0)
             {
-                _sessionSignaturesLeft--;
-                if (_sessionSignaturesLeft <= 0) CloseSession();
+                _link.SigningSignaturesLeft--;
+                if (_link.SigningSignaturesLeft <= 0) CloseSession();
             }
         }
 
         private void CloseSession()
         {
-            _sessionOpen = false;
-            _sessionSignaturesLeft = 0;
+            _link.SigningOpen = false;
+            _link.SigningSignaturesLeft = 0;
         }
 
         private ConfigPayload LoadConfig()

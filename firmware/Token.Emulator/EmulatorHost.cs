@@ -30,8 +30,11 @@ public sealed record EmulatorOptions
 
 /// <summary>
 /// Runs one <see cref="TokenCore"/> and serves it the way a board's UART would be reached: on a pseudo-terminal
-/// (/dev/pts/N, opened like /dev/ttyUSB0) and/or on TCP 127.0.0.1. The core handles one request at a time; callers
-/// on different connections take turns.
+/// (/dev/pts/N, opened like /dev/ttyUSB0) and/or on TCP 127.0.0.1. Each TCP connection, and the pseudo-terminal, is
+/// its own <see cref="TokenLink"/>: its own frame decoder, message assembler and host session, so frames of two
+/// connections never mix and one connection's PIN or signing session never serves another. Connections are served
+/// in turn, one received chunk at a time under one lock, as one UART would serialise them; while the token waits
+/// for its button on one connection, the others wait.
 /// </summary>
 public sealed class EmulatorHost : IDisposable
 {
@@ -128,6 +131,7 @@ public sealed class EmulatorHost : IDisposable
     {
         PseudoTerminal pty = _pty!;
         var sink = new PtySink(pty);
+        var link = new TokenLink();
         var buffer = new byte[256];
         while (!_stop.IsCancellationRequested)
         {
@@ -144,7 +148,7 @@ public sealed class EmulatorHost : IDisposable
             if (count == 0) continue;
             lock (_coreLock)
             {
-                _core.Receive(buffer, 0, count, sink);
+                _core.Receive(link, buffer, 0, count, sink);
             }
         }
     }
@@ -177,24 +181,19 @@ public sealed class EmulatorHost : IDisposable
     {
         string peer = client.Client.RemoteEndPoint?.ToString() ?? "?";
         if (_options.Verbose) _options.Log.WriteLine("emulator: connection from " + peer);
+        var link = new TokenLink();
         try
         {
             using NetworkStream stream = client.GetStream();
             var sink = new StreamSink(stream);
             var buffer = new byte[256];
-            // Whole frames go to the core under its lock, so bytes from two connections never mix inside one frame.
-            var frame = new MemoryStream();
             while (!_stop.IsCancellationRequested)
             {
                 int count = stream.Read(buffer, 0, buffer.Length);
                 if (count == 0) break;
-                for (int i = 0; i < count; i++)
+                lock (_coreLock)
                 {
-                    frame.WriteByte(buffer[i]);
-                    if (buffer[i] == 0 || frame.Length > FrameDecoder.MaxEncodedLength)
-                    {
-                        Feed(frame, sink);
-                    }
+                    _core.Receive(link, buffer, 0, count, sink);
                 }
             }
         }
@@ -206,7 +205,7 @@ public sealed class EmulatorHost : IDisposable
         {
             lock (_coreLock)
             {
-                _core.EndConnection();
+                _core.EndConnection(link);
             }
             lock (_clients)
             {
@@ -215,16 +214,6 @@ public sealed class EmulatorHost : IDisposable
             client.Dispose();
             if (_options.Verbose) _options.Log.WriteLine("emulator: " + peer + " disconnected");
         }
-    }
-
-    private void Feed(MemoryStream frame, IFrameSink sink)
-    {
-        byte[] bytes = frame.GetBuffer();
-        lock (_coreLock)
-        {
-            _core.Receive(bytes, 0, (int)frame.Length, sink);
-        }
-        frame.SetLength(0);
     }
 
     private sealed class PtySink(PseudoTerminal pty) : IFrameSink

@@ -21,4 +21,6 @@ public static class ExitCodes
     public const int DamagedState = 13;
     /// <summary>The request was refused: not a CA certificate, duplicate root, CRL not signed by a trusted root.</summary>
     public const int Rejected = 14;
+    /// <summary>The token's signature did not verify over the bytes sent with its certified key; no file was written.</summary>
+    public const int BadTokenSignature = 15;
 }

@@ -77,7 +77,7 @@ public class FuzzTests
             case MessageType.WaitingForPress:
                 return 2;
         }
-        Assert.True(frame.Type >= (MessageType.Info | MessageType.ReplyBit) && frame.Type <= (MessageType.Reset | MessageType.ReplyBit),
+        Assert.True(frame.Type >= (MessageType.Info | MessageType.ReplyBit) && frame.Type <= (MessageType.OpenSession | MessageType.ReplyBit),
             "unexpected reply type 0x" + frame.Type.ToString("X2") + " (input " + input + ")");
         int result = replies.Add(frame, MessageAssembler.MaxReplyLength);
         Assert.NotEqual(MessageAssembler.Rejected, result);
@@ -93,6 +93,7 @@ public class FuzzTests
             case MessageType.Info: InfoReply.Decode(payload); break;
             case MessageType.GenerateKey:
             case MessageType.PublicKey: Assert.Equal(65, payload.Length); break;
+            case MessageType.OpenSession: Assert.Equal(4, payload.Length); break;
             case MessageType.Sign: Assert.Equal(SignReply.EncodedLength, payload.Length); break;
             case MessageType.Log: LogReply.Decode(payload); break;
             case MessageType.Pin: PinReply.Decode(payload); break;

@@ -49,7 +49,7 @@ public class PowerCutTests
     {
         var rig = new TokenRig();
         rig.Pin(PinRequest.Set, "1357");
-        rig.Core.EndConnection();
+        rig.Reconnect();
         // The first write of a VERIFY is the failure count; cut the one after it (the reset to 0 on success).
         rig.Flash.CutPowerAfter(1);
         TokenReply reply = rig.Pin(PinRequest.Verify, "1357");

@@ -85,6 +85,7 @@ public class TokenFailureTests
         var core = new TokenCore(rig.Hardware);
         var sink = new RecordingSink();
         rig.Button.AutoPress = true;
+        OpenSession(core);
         byte[] wire = new Frame(MessageType.Sign, 0, 3, new byte[] { 9 }).Encode();
         core.Receive(wire, 0, wire.Length, sink);
 
@@ -101,6 +102,7 @@ public class TokenFailureTests
         var core = new TokenCore(rig.Hardware);
         rig.Hardware.Key.Generate();
         var sink = new RecordingSink();
+        OpenSession(core);
         byte[] wire = new Frame(MessageType.Attest, 0, 4, null).Encode();
         core.Receive(wire, 0, wire.Length, sink);
 
@@ -109,6 +111,12 @@ public class TokenFailureTests
         Assert.Equal("ATECC608B slot 0, private key never readable", attest.Description);
         Assert.Equal(new byte[] { 0x30, 0x82, 0x01, 0x00, 0xAA, 0xBB }, attest.CertificateChain);
         Assert.Equal(rig.Hardware.Key.GetPublicKey(), attest.PublicKey);
+    }
+
+    private static void OpenSession(TokenCore core)
+    {
+        byte[] open = new Frame(MessageType.OpenSession, 0, 1, null).Encode();
+        core.Receive(open, 0, open.Length, new RecordingSink());
     }
 
     private static Frame DecodeLast(RecordingSink sink)

@@ -18,6 +18,8 @@ namespace ProvenanceDevice.Token.Protocol
         public const int WrongPin = 0x0D;
         public const int SequenceError = 0x0E;
         public const int HardwareError = 0x0F;
+        /// <summary>No host session on this wire: the host must send OPEN_SESSION first (protocol revision 2).</summary>
+        public const int SessionRequired = 0x10;
         public const int Internal = 0x7F;
     }
 }

@@ -62,6 +62,7 @@ namespace ProvenanceDevice.Token.Protocol
                 case ErrorCode.WrongPin: return "WrongPin";
                 case ErrorCode.SequenceError: return "SequenceError";
                 case ErrorCode.HardwareError: return "HardwareError";
+                case ErrorCode.SessionRequired: return "SessionRequired";
                 case ErrorCode.Internal: return "Internal";
                 default: return "Error0x" + code.ToString("X2");
             }

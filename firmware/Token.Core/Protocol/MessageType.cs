@@ -14,6 +14,8 @@ namespace ProvenanceDevice.Token.Protocol
         public const byte Reset = 0x09;
         /// <summary>Configure and lock the secure element for good (needs a button press).</summary>
         public const byte Provision = 0x0A;
+        /// <summary>Starts this host's session on the wire, ending the previous one (protocol revision 2).</summary>
+        public const byte OpenSession = 0x0B;
 
         public const byte ReplyBit = 0x80;
 

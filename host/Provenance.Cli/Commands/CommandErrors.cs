@@ -41,6 +41,7 @@ internal static class CommandErrors
         TrustStoreCorruptException e => (ExitCodes.DamagedState, e.Message),
         TrustStoreException e => (ExitCodes.Rejected, e.Message),
         EnrollmentException e => (ExitCodes.DeviceError, e.Message),
+        TokenSignatureMismatchException e => (ExitCodes.BadTokenSignature, e.Message),
         TokenUnavailableException e => (ExitCodes.DeviceError, e.Message),
         TokenErrorException e => (ExitCodes.DeviceError, e.Message),
         MalformedTokenReplyException e => (ExitCodes.DeviceError, e.Message),

@@ -22,7 +22,8 @@ public sealed class CommandServices
     public int KeyDerivationIterations { get; init; } = Identity.ArtistIdentity.KeyDerivationIterations;
 
     /// <summary>How `prov identity enroll` reaches a token. The device client (TokenLocator) plugs in here.</summary>
-    public TokenResolver ResolveToken { get; init; } = async (device, cancellationToken) => await TokenLocator.OpenAsync(device, options: null, cancellationToken).ConfigureAwait(false);
+    public TokenResolver ResolveToken { get; init; } = async (device, cancellationToken) =>
+        await TokenLocator.OpenAsync(device, null, DeviceSession.Exclusive(Console.Error), cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>A password could not be obtained (no terminal and no PROV_PASSWORD, or the two entries differ).</summary>

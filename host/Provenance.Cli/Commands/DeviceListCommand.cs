@@ -31,7 +31,7 @@ public sealed class DeviceListCommand : Command
                 var tokens = new JsonArray();
                 foreach (ProbedToken p in found) tokens.Add(DeviceCommand.StatusJson(p.Endpoint, p.Status!, withVersion: false));
                 var unanswered = new JsonArray();
-                foreach (ProbedToken p in silent) unanswered.Add(new JsonObject { ["endpoint"] = p.Endpoint, ["error"] = p.Error });
+                foreach (ProbedToken p in silent) unanswered.Add(new JsonObject { ["endpoint"] = p.Endpoint, ["error"] = p.Error, ["inUse"] = p.InUse });
                 var document = new JsonObject { ["version"] = DeviceCommand.JsonVersion, ["tokens"] = tokens, ["unanswered"] = unanswered };
                 await output.WriteLineAsync(document.ToJsonString(DeviceCommand.Indented));
                 return ExitCodes.Success;
@@ -43,8 +43,14 @@ public sealed class DeviceListCommand : Command
                     + "  protocol " + DeviceCommand.Number(s.ProtocolVersion) + "  " + (s.HasKey ? "key present" : "no key")
                     + "  key protection " + s.KeyProtection);
             }
-            foreach (ProbedToken p in silent) await error.WriteLineAsync("no token on " + p.Endpoint + ": " + p.Error);
-            if (found.Count == 0)
+            // A port another command holds was not asked (that would cut into its exchange): say who holds it.
+            foreach (ProbedToken p in silent) await error.WriteLineAsync((p.InUse ? "not asked " : "no token on ") + p.Endpoint + ": " + p.Error);
+            ProbedToken? busy = silent.Find(p => p.InUse);
+            if (found.Count == 0 && busy is not null)
+            {
+                await output.WriteLineAsync("commands will wait for the token on " + busy.Endpoint);
+            }
+            else if (found.Count == 0)
             {
                 await output.WriteLineAsync((probed.Count == 0 ? "no serial ports found" : "no token answered")
                     + "; commands will use the embedded software token (development mode)");

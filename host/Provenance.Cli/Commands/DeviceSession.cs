@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -58,11 +59,15 @@ public sealed class DeviceSession : IAsyncDisposable
         return option;
     }
 
-    /// <summary>Connects (asking INFO once) and prints the software-token notice when it applies.</summary>
+    /// <summary>
+    /// Waits for the token while another command uses it (saying so once on stderr: "waiting for the token, in use
+    /// by PID N (prov watch)"), connects (asking INFO once) and prints the software-token notice when it applies.
+    /// The token stays this command's until the session is disposed.
+    /// </summary>
     public static async Task<DeviceSession> OpenAsync(string? device, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
-        TokenClient token = await TokenLocator.OpenAsync(device, null, cancellationToken).ConfigureAwait(false);
+        TokenClient token = await TokenLocator.OpenAsync(device, null, Exclusive(error), cancellationToken).ConfigureAwait(false);
         if (token.SoftwareTokenNotice is { } notice) await error.WriteLineAsync("note: " + notice).ConfigureAwait(false);
         return new DeviceSession(token, token.IsEmbedded ? null : new ConsolePresencePrompt(error));
     }
@@ -78,6 +83,25 @@ public sealed class DeviceSession : IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Token.DisposeAsync();
+
+    /// <summary>This command's claim on a token: it waits its turn and says once on <paramref name="error"/> who it waits for.</summary>
+    internal static ExclusiveUse Exclusive(TextWriter error) =>
+        new(CommandName(Environment.GetCommandLineArgs()), holder => error.WriteLine("waiting for the token, " + holder.Describe()));
+
+    /// <summary>"prov sign", "prov device info": the verb (and a group's sub-verb) from this process's command line.</summary>
+    internal static string CommandName(string[] commandLine)
+    {
+        string[] groups = ["device", "identity", "trust", "consent"];
+        var name = new StringBuilder("prov");
+        for (int i = 1; i < commandLine.Length && i <= 2; i++)
+        {
+            string word = commandLine[i];
+            if (word.Length == 0 || !word.All(char.IsAsciiLetterLower)) break;
+            name.Append(' ').Append(word);
+            if (i == 1 && !groups.Contains(word)) break;
+        }
+        return name.ToString();
+    }
 }
 
 /// <summary>Prints "press the button on the token" on stderr while the token waits for its button.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -34,6 +35,13 @@ public sealed class TokenClaimSigner : IClaimSigner
     public async Task<byte[]> SignAsync(byte[] toBeSigned, CancellationToken cancellationToken)
     {
         TokenSignature signature = await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+        // Nothing is written unless the token signed exactly these bytes with the key the certificate names: a
+        // confused token, a damaged line or another program's reply must fail here, not in a gallery's verifier.
+        if (!SignatureVerifies(Chain[0], toBeSigned, signature.Signature))
+        {
+            throw new TokenSignatureMismatchException(
+                $"the token's signature #{signature.Counter} does not verify with the key certified for it over the bytes sent; nothing was written");
+        }
         if (signature.Counter != _expectedCounter)
         {
             // The manifest already says which counter value this signature uses; a different one would make it lie.
@@ -42,5 +50,14 @@ public sealed class TokenClaimSigner : IClaimSigner
         }
         LastSignature = signature;
         return signature.Signature;
+    }
+
+    /// <summary>ES256 over <paramref name="toBeSigned"/>, r‖s as the token returns it, with the leaf certificate's key.</summary>
+    public static bool SignatureVerifies(X509Certificate2 leaf, byte[] toBeSigned, byte[] signature)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        using ECDsa? key = leaf.GetECDsaPublicKey();
+        return key is not null && signature is { Length: 64 }
+            && key.VerifyData(toBeSigned, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 }

@@ -45,6 +45,7 @@ public sealed class TokenClient : IToken
     private int _readOffset;
     private int _readCount;
     private byte _sequence = (byte)Random.Shared.Next(256);
+    private bool _sessionOpened;
     private bool _disposed;
 
     /// <summary>Wraps an open transport; the client owns it and disposes it.</summary>
@@ -82,6 +83,35 @@ public sealed class TokenClient : IToken
         : IsEmbedded
             ? "using the " + Endpoint
             : "the token on " + Endpoint + " uses a software key (development mode, not hardware-protected)";
+
+    /// <summary>The lock that keeps other commands off this token while this client lives (released on dispose).</summary>
+    public DeviceLock? ExclusiveLock { get; internal set; }
+
+    /// <summary>
+    /// The token's number for this host session once <see cref="OpenSessionAsync"/> ran (0 with a token older than
+    /// protocol revision 2, which keeps no host sessions).
+    /// </summary>
+    public long SessionId { get; private set; }
+
+    /// <summary>
+    /// Starts this program's host session on the token (OPEN_SESSION, PROTOCOL.md "Host sessions"): whatever an
+    /// earlier program on the same wire was granted (its PIN, its signing session) ends, and this one starts locked.
+    /// Every other request opens the session first if this was not called; INFO alone does not, so probing a port
+    /// leaves the session of the program using it alone.
+    /// </summary>
+    public async Task OpenSessionAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _oneRequest.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Run(() => OpenSession(cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneRequest.Release();
+        }
+    }
 
     /// <inheritdoc/>
     public async Task<TokenInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
@@ -235,6 +265,7 @@ public sealed class TokenClient : IToken
             _disposed = true;
             _transport.Dispose();
             _oneRequest.Dispose();
+            ExclusiveLock?.Dispose();
         }
         return ValueTask.CompletedTask;
     }
@@ -250,12 +281,37 @@ public sealed class TokenClient : IToken
         await _oneRequest.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => Transact(type, request, presence, readOnly, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(
+                () =>
+                {
+                    if (!_sessionOpened && type != MessageType.Info && type != MessageType.OpenSession) OpenSession(cancellationToken);
+                    return Transact(type, request, presence, readOnly, cancellationToken);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _oneRequest.Release();
         }
+    }
+
+    private void OpenSession(CancellationToken cancellationToken)
+    {
+        byte[] reply;
+        try
+        {
+            // Repeating OPEN_SESSION after a corrupted reply is harmless: it only starts this host's session again.
+            reply = Transact(MessageType.OpenSession, [], null, readOnly: true, cancellationToken);
+        }
+        catch (TokenErrorException e) when (e.Code == ErrorCode.UnknownCommand)
+        {
+            // Firmware older than protocol revision 2 keeps its PIN state per connection itself.
+            _sessionOpened = true;
+            return;
+        }
+        if (reply.Length < 4) throw new MalformedTokenReplyException("OPEN_SESSION reply from the token on " + Endpoint + " has " + reply.Length + " bytes, expected 4");
+        SessionId = ((long)reply[0] << 24) | ((long)reply[1] << 16) | ((long)reply[2] << 8) | reply[3];
+        _sessionOpened = true;
     }
 
     private byte[] Transact(byte type, byte[] request, IPresencePrompt? presence, bool readOnly, CancellationToken cancellationToken)
@@ -484,6 +540,7 @@ public sealed class TokenClient : IToken
         MessageType.Config => "CONFIG",
         MessageType.Reset => "RESET",
         MessageType.Provision => "PROVISION",
+        MessageType.OpenSession => "OPEN_SESSION",
         _ => "0x" + type.ToString("X2", CultureInfo.InvariantCulture),
     };
 

@@ -83,3 +83,22 @@ public sealed class MalformedTokenReplyException : Exception
     {
     }
 }
+
+/// <summary>The token's signature does not verify over the bytes sent with the key its certificate names; nothing was written.</summary>
+public sealed class TokenSignatureMismatchException : Exception
+{
+    /// <summary>Creates the exception with a one-line message.</summary>
+    public TokenSignatureMismatchException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a one-line message and its cause.</summary>
+    public TokenSignatureMismatchException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    /// <summary>Required by the exception pattern; prefer the constructors with a message.</summary>
+    public TokenSignatureMismatchException() : base("the token's signature does not verify; nothing was written")
+    {
+    }
+}

@@ -8,7 +8,16 @@ using System.Threading.Tasks;
 namespace Provenance.Device;
 
 /// <summary>A serial port that was asked INFO: what answered, or why nothing did.</summary>
-public sealed record ProbedToken(string Endpoint, TokenStatus? Status, string? Error);
+public sealed record ProbedToken(string Endpoint, TokenStatus? Status, string? Error)
+{
+    /// <summary>Another prov process holds the port (<see cref="DeviceLock"/>); it was not asked, so as not to disturb it.</summary>
+    public bool InUse { get; init; }
+}
+
+/// <summary>Asks <see cref="TokenLocator"/> for the token to itself: waits for <see cref="DeviceLock"/> while another command holds it.</summary>
+/// <param name="Command">What this process is, for others' waiting message ("prov sign").</param>
+/// <param name="Waiting">Told once (and again when the holder changes) while this process waits.</param>
+public sealed record ExclusiveUse(string Command, Action<DeviceLockHolder>? Waiting = null);
 
 /// <summary>
 /// Finds the token a command should use from its <c>--device</c> value: a serial port ("/dev/ttyUSB0", "COM3",
@@ -33,7 +42,15 @@ public static class TokenLocator
     /// Connects to the token and asks INFO once, so an unreachable token fails here with
     /// <see cref="TokenUnavailableException"/> and <see cref="TokenClient.KeyProtection"/> is known.
     /// </summary>
-    public static async Task<TokenClient> OpenAsync(string? device, TokenClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<TokenClient> OpenAsync(string? device, TokenClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(device, options, null, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="OpenAsync(string?, TokenClientOptions?, CancellationToken)"/>; with <paramref name="exclusive"/>
+    /// it first waits for the token's <see cref="DeviceLock"/>, held until the client is disposed, so commands on one
+    /// token queue instead of failing.
+    /// </summary>
+    public static async Task<TokenClient> OpenAsync(string? device, TokenClientOptions? options, ExclusiveUse? exclusive, CancellationToken cancellationToken)
     {
         string? chosen = string.IsNullOrWhiteSpace(device) ? Environment.GetEnvironmentVariable(DeviceVariable) : device;
         if (string.IsNullOrWhiteSpace(chosen))
@@ -42,13 +59,17 @@ public static class TokenLocator
             {
                 foreach (ProbedToken probed in await ProbeSerialPortsAsync(stopAtFirst: true, cancellationToken).ConfigureAwait(false))
                 {
-                    if (probed.Status is not null) return await ConnectAsync(probed.Endpoint, options, cancellationToken).ConfigureAwait(false);
+                    if (probed.Status is not null || probed.InUse) return await ConnectAsync(probed.Endpoint, options, exclusive, cancellationToken).ConfigureAwait(false);
                 }
             }
             chosen = EmbeddedDevice;
         }
-        return await ConnectAsync(chosen.Trim(), options, cancellationToken).ConfigureAwait(false);
+        return await ConnectAsync(chosen.Trim(), options, exclusive, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The key of a device's <see cref="DeviceLock"/>: the endpoint, or the embedded token's state folder.</summary>
+    public static string LockKey(string device) =>
+        string.Equals(device, EmbeddedDevice, StringComparison.OrdinalIgnoreCase) ? "embedded:" + Path.GetFullPath(ProvPaths.EmbeddedTokenState) : device;
 
     /// <summary>Serial ports where a token's USB-UART bridge may appear, in a stable order.</summary>
     public static IReadOnlyList<string> SerialPortCandidates()
@@ -90,6 +111,14 @@ public static class TokenLocator
     public static async Task<ProbedToken> ProbeAsync(string device, CancellationToken cancellationToken = default)
     {
         var options = new TokenClientOptions { ReplyTimeout = ProbeTimeout, CorruptReplyRetries = 1 };
+        // On a serial port a probe's INFO would cut into another command's exchange: a held port is reported, not asked.
+        DeviceLock? probing = null;
+        if (!TcpTransport.IsTcpAddress(device) && !string.Equals(device, EmbeddedDevice, StringComparison.OrdinalIgnoreCase))
+        {
+            probing = DeviceLock.TryAcquire(device, "prov device probe", out DeviceLockHolder? holder);
+            if (probing is null) return new ProbedToken(device, null, (holder ?? new DeviceLockHolder(0, "")).Describe()) { InUse = true };
+        }
+        using DeviceLock? held = probing;
         try
         {
             await using TokenClient client = Connect(device, options);
@@ -102,11 +131,25 @@ public static class TokenLocator
         }
     }
 
-    private static async Task<TokenClient> ConnectAsync(string device, TokenClientOptions? options, CancellationToken cancellationToken)
+    private static async Task<TokenClient> ConnectAsync(string device, TokenClientOptions? options, ExclusiveUse? exclusive, CancellationToken cancellationToken)
     {
-        TokenClient client = Connect(device, options);
+        DeviceLock? held = exclusive is null
+            ? null
+            : await DeviceLock.AcquireAsync(LockKey(device), exclusive.Command, exclusive.Waiting, cancellationToken).ConfigureAwait(false);
+        TokenClient client;
         try
         {
+            client = Connect(device, options);
+        }
+        catch
+        {
+            held?.Dispose();
+            throw;
+        }
+        client.ExclusiveLock = held;
+        try
+        {
+            await client.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
             TokenStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
             // The embedded software token makes its key on first use; a real token's key is made by 'prov device init'.
             if (client.GenerateKeyOnFirstUse && !status.HasKey) await client.GenerateKeyAsync(null, cancellationToken).ConfigureAwait(false);

@@ -69,6 +69,9 @@ public sealed class ChildProcess : IDisposable
         return (exit, child.Stdout, child.Stderr);
     }
 
+    /// <summary>The process id (what another prov names when it waits for this one).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything printed on stdout so far.</summary>
     public string Stdout
     {

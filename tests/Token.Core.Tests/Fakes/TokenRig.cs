@@ -38,8 +38,10 @@ public sealed class TokenRig
     /// <param name="flash">The token's storage (a new one when null).</param>
     /// <param name="key">The software key slot (a new one when null).</param>
     /// <param name="configure">Changes the hardware before the core starts (e.g. puts a secure element in place of <paramref name="key"/>).</param>
-    public TokenRig(SimulatedFlash? flash = null, EcdsaTestKey? key = null, Action<TokenHardware>? configure = null)
+    /// <param name="openSession">Open a host session (OPEN_SESSION) at start and after each restart, as the host client does.</param>
+    public TokenRig(SimulatedFlash? flash = null, EcdsaTestKey? key = null, Action<TokenHardware>? configure = null, bool openSession = true)
     {
+        _openSession = openSession;
         Flash = flash ?? new SimulatedFlash();
         Key = key ?? new EcdsaTestKey();
         Hardware = new TokenHardware
@@ -57,7 +59,10 @@ public sealed class TokenRig
         configure?.Invoke(Hardware);
         Sink = new RecordingSink(Flash);
         Core = new TokenCore(Hardware);
+        if (_openSession) OpenSession();
     }
+
+    private readonly bool _openSession;
 
     public SimulatedFlash Flash { get; }
     public EcdsaTestKey Key { get; }
@@ -73,16 +78,35 @@ public sealed class TokenRig
     {
         Flash.PowerOn();
         Core = new TokenCore(Hardware);
+        if (_openSession) OpenSession();
     }
 
-    public TokenReply Request(byte type, byte[]? payload = null)
+    /// <summary>The host closes the port and a new host opens it: the old host session ends, a new one starts.</summary>
+    public void Reconnect()
+    {
+        Core.EndConnection();
+        OpenSession();
+    }
+
+    /// <summary>Sends OPEN_SESSION on <paramref name="link"/> (the board's UART when null) and checks it succeeded.</summary>
+    public TokenReply OpenSession(TokenLink? link = null)
+    {
+        TokenReply reply = Request(link, MessageType.OpenSession);
+        Assert.False(reply.IsError, reply.ToString());
+        return reply;
+    }
+
+    public TokenReply Request(byte type, byte[]? payload = null) => Request(null, type, payload);
+
+    /// <summary>Sends one request on <paramref name="link"/> (the board's UART when null) and collects the reply.</summary>
+    public TokenReply Request(TokenLink? link, byte type, byte[]? payload = null)
     {
         byte sequence = ++_sequence;
         Frame[] chunks = MessageChunker.Split(type, sequence, payload ?? Array.Empty<byte>());
         int continues = 0;
         for (int i = 0; i < chunks.Length; i++)
         {
-            List<Frame> answer = Exchange(chunks[i].Encode());
+            List<Frame> answer = Exchange(link, chunks[i].Encode());
             if (i < chunks.Length - 1)
             {
                 // The token must acknowledge each chunk before the next is sent (PROTOCOL.md).
@@ -152,10 +176,14 @@ public sealed class TokenRig
     }
 
     /// <summary>Sends raw wire bytes and decodes every frame the token answers with.</summary>
-    public List<Frame> Exchange(byte[] wire)
+    public List<Frame> Exchange(byte[] wire) => Exchange(null, wire);
+
+    /// <summary>Sends raw wire bytes on <paramref name="link"/> (the board's UART when null) and decodes the answer.</summary>
+    public List<Frame> Exchange(TokenLink? link, byte[] wire)
     {
         int before = Sink.Sent.Count;
-        Core.Receive(wire, 0, wire.Length, Sink);
+        if (link is null) Core.Receive(wire, 0, wire.Length, Sink);
+        else Core.Receive(link, wire, 0, wire.Length, Sink);
         var frames = new List<Frame>();
         var decoder = new FrameDecoder();
         for (int i = before; i < Sink.Sent.Count; i++)
