@@ -25,10 +25,12 @@ internal sealed record CompileResult(string Project, int ExitCode, string Output
 /// </summary>
 internal static class NanoFrameworkBuild
 {
+    private const string OutputPrefix = "provenance-nfbuild-";
     private static readonly ConcurrentDictionary<string, Lazy<CompileResult>> Results = new(StringComparer.Ordinal);
     private static readonly Lazy<string> OutputRoot = new(() =>
     {
-        string dir = Path.Combine(Path.GetTempPath(), "provenance-nfbuild-" + Environment.ProcessId);
+        RemoveFoldersOfFinishedRuns();
+        string dir = Path.Combine(Path.GetTempPath(), OutputPrefix + Environment.ProcessId);
         Directory.CreateDirectory(dir);
         return dir;
     });
@@ -152,6 +154,28 @@ internal static class NanoFrameworkBuild
         args.Add(file);
         (int exit, string text) = Run("dotnet", args);
         return new CompileResult(file, exit, text, output);
+    }
+
+    // The test host is stopped without running exit handlers, so each run removes the folders of runs whose process is gone
+    // (several worktrees may be testing at once: a live process keeps its folder).
+    private static void RemoveFoldersOfFinishedRuns()
+    {
+        foreach (string dir in Directory.EnumerateDirectories(Path.GetTempPath(), OutputPrefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir).AsSpan(OutputPrefix.Length), out int pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                using Process running = Process.GetProcessById(pid);
+                continue;
+            }
+            catch (ArgumentException)
+            {
+                // no such process any more
+            }
+            try { Directory.Delete(dir, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 
     private static string OutputPathFor(string project)
