@@ -60,6 +60,14 @@ internal static class NanoFrameworkBuild
         Assert.True(missing == null, "cannot compile the firmware against nanoFramework: " + missing);
     }
 
+    /// <summary>A folder of this test run under the temp directory (removed by a later run once this process is gone).</summary>
+    public static string TempFolder(string name)
+    {
+        string dir = Path.Combine(OutputRoot.Value, name);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
     /// <summary>Every .nfproj in the repository (build output, packages and node_modules left out), repository-relative.</summary>
     public static List<string> Projects()
     {
