@@ -53,6 +53,19 @@ public class FirmwareBuildSettingsTests
         Assert.Equal(Path.Combine(NanoFrameworkBuild.RepositoryRoot, "firmware", "Token.Esp32", "Directory.Build.props"), Firmware.Value["DirectoryBuildPropsPath"]);
     }
 
+    [Fact]
+    public void TheSolutionBesideTheProjectIsWhereTheHintPathsLook()
+    {
+        // packages.config restores into <solution folder>/packages; every HintPath is packages\..., so the solution a
+        // maker opens must sit beside the .nfproj and name it.
+        string folder = Path.GetDirectoryName(NanoFrameworkBuild.AppProject)!;
+        string solution = File.ReadAllText(Path.Combine(folder, "Token.Esp32.sln"));
+
+        Assert.Contains("\"Token.Esp32.nfproj\"", solution);
+        Assert.All(System.Xml.Linq.XDocument.Load(NanoFrameworkBuild.AppProject).Descendants("{http://schemas.microsoft.com/developer/msbuild/2003}HintPath"),
+            hint => Assert.StartsWith("packages\\", hint.Value, StringComparison.Ordinal));
+    }
+
     private static string StandInProjectSystem()
     {
         string dir = NanoFrameworkBuild.TempFolder("project-system-stand-in");
