@@ -6,14 +6,17 @@ using System.Linq;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
+using System.Text.RegularExpressions;
 using ProvenanceDevice.Token;
+using Token.Core.Tests.Esp32;
 
 namespace Token.Core.Tests;
 
 /// <summary>
 /// The compiled core may only reference what nanoFramework 1.x offers (/work/shared/nanoframework-api.md):
 /// every type, member and method instantiation it references in another assembly must be listed in
-/// nanoframework-api.tsv by its documentation-comment ID.
+/// nanoframework-api.tsv by its documentation-comment ID; and each package declaring what the core or the app uses must
+/// be one firmware/Token.Esp32/packages.config references, at the version the firmware is compiled against.
 /// </summary>
 public class ApiSurfaceTests
 {
@@ -51,12 +54,12 @@ public class ApiSurfaceTests
     [Fact]
     public void CoreReferencesOnlyTheNanoFrameworkApiSurface()
     {
-        HashSet<string> allowed = LoadAllowedIds();
+        Dictionary<string, string> allowed = LoadApiList();
         List<ReferencedApi> referenced = CollectExternalReferences(typeof(TokenCore).Assembly.Location);
 
         var offenders = referenced
             .Where(api => !CompilerEmittedTypes.Contains(api.OwnerType))
-            .Where(api => !api.CandidateIds.Any(allowed.Contains))
+            .Where(api => !api.CandidateIds.Any(allowed.ContainsKey))
             .Select(api => api.CandidateIds[0])
             .Distinct()
             .OrderBy(id => id, StringComparer.Ordinal)
@@ -78,18 +81,155 @@ public class ApiSurfaceTests
         Assert.Contains("M System.Text.Encoding.GetString(System.Byte[],System.Int32,System.Int32)", ids);
     }
 
-    private static HashSet<string> LoadAllowedIds()
+    [Fact]
+    public void EveryPackageTheCoreUsesIsOneTheAppReferences()
+    {
+        // The core runs inside the ESP32 app: whatever nanoFramework package declares an API the core calls must be in
+        // firmware/Token.Esp32/packages.config, or the board build has no assembly to resolve it from.
+        Dictionary<string, string> api = LoadApiList();
+        Dictionary<string, string> referenced = FirmwarePackages.Referenced();
+
+        var missing = CollectExternalReferences(typeof(TokenCore).Assembly.Location)
+            .Where(r => !CompilerEmittedTypes.Contains(r.OwnerType))
+            .Select(r => (Api: r.CandidateIds[0], Package: r.CandidateIds.Select(id => api.GetValueOrDefault(id)).FirstOrDefault(p => p != null)))
+            .Where(r => r.Package != null && !referenced.ContainsKey(r.Package))
+            .Select(r => r.Package + " (for " + r.Api + ")")
+            .Distinct()
+            .OrderBy(x => x, StringComparer.Ordinal)
+            .ToList();
+
+        Assert.True(missing.Count == 0, "the core uses packages that firmware/Token.Esp32/packages.config lacks:\n  " + string.Join("\n  ", missing));
+    }
+
+    [Fact]
+    public void TheApiListDescribesThePackageVersionsTheAppReferences()
+    {
+        // The list was taken from each library's version.json line (e.g. 1.17); the app must reference that line
+        // (e.g. 1.17.11), or this test would vouch for an API surface the board does not get.
+        Dictionary<string, string> listed = LoadApiListVersions();
+
+        foreach (var (package, version) in FirmwarePackages.Referenced())
+        {
+            Assert.True(listed.TryGetValue(package, out string? line), package + " is referenced by packages.config but not covered by nanoframework-api.tsv");
+            Assert.True(version.StartsWith(line + ".", StringComparison.Ordinal),
+                $"packages.config references {package} {version}, but nanoframework-api.tsv lists its {line}.x API");
+        }
+    }
+
+    [RequiresNanoFrameworkFact]
+    public void TheFirmwareUsesOnlyPackagesItReferencesAtTheReferencedVersion()
+    {
+        // Read from the assemblies compile-nfproj built: every assembly they reference must come from a package the
+        // app references (its HintPath), at the version packages.config names, which must be the version of the
+        // reference assembly compiled against; and every API used from it must be one that package declares.
+        Dictionary<string, string> packages = FirmwarePackages.Referenced();
+        var sources = FirmwarePackages.AssemblySources();
+        Dictionary<string, string> built = FirmwarePackages.ReferenceAssemblyVersions();
+        Dictionary<string, string> api = LoadApiList();
+        var problems = new List<string>();
+        var checkedApis = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var (assembly, source) in sources)
+        {
+            if (!built.TryGetValue(assembly, out string? compiledAgainst) || compiledAgainst != source.Version)
+                problems.Add($"Token.Esp32.nfproj references {assembly} from {source.Package} {source.Version}, but the reference assembly compile-nfproj compiles against is {compiledAgainst ?? "absent"} (../shared/nanoframework-ref/README.md)");
+        }
+
+        foreach (CompileResult firmware in new[] { NanoFrameworkBuild.App(), NanoFrameworkBuild.Core() })
+        {
+            Assert.True(firmware.Succeeded, firmware.Describe());
+            string name = Path.GetFileName(firmware.AssemblyPath);
+            foreach (var (assembly, version) in AssemblyReferences(firmware.AssemblyPath))
+            {
+                if (!sources.TryGetValue(assembly, out var source))
+                {
+                    problems.Add($"{name} references {assembly}, which no <Reference> of Token.Esp32.nfproj provides");
+                    continue;
+                }
+                if (!packages.TryGetValue(source.Package, out string? configured) || configured != source.Version)
+                    problems.Add($"{name}: {assembly} comes from {source.Package} {source.Version}, packages.config has {configured ?? "no such package"}");
+                if (version != new Version(0, 0, 0, 0) && FirmwarePackages.ThreeParts(version.ToString()) != source.Version)
+                    problems.Add($"{name}: {assembly} has assembly version {version}, the package is {source.Version}");
+                if (source.IncludeVersion != null && FirmwarePackages.ThreeParts(source.IncludeVersion) != source.Version)
+                    problems.Add($"Token.Esp32.nfproj: <Reference Include=\"{assembly}, Version={source.IncludeVersion}\"> but its HintPath is {source.Package} {source.Version}");
+            }
+
+            foreach (ReferencedApi used in CollectExternalReferences(firmware.AssemblyPath))
+            {
+                if (used.Assembly == null || CompilerEmittedTypes.Contains(used.OwnerType)) continue;
+                string? declaredBy = used.CandidateIds.Select(id => api.GetValueOrDefault(id)).FirstOrDefault(p => p != null);
+                string? providedBy = sources.TryGetValue(used.Assembly, out var source) ? source.Package : null;
+                checkedApis.Add(used.Assembly + ": " + used.CandidateIds[0]);
+                if (declaredBy == null)
+                    problems.Add($"{name} uses {used.CandidateIds[0]} from {used.Assembly}, which nanoframework-api.tsv does not list");
+                else if (declaredBy != providedBy)
+                    problems.Add($"{name} uses {used.CandidateIds[0]}: the list puts it in {declaredBy}, the build took it from {used.Assembly} ({providedBy ?? "no package"})");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Distinct()));
+        // Not vacuous: the uptime the app reads comes from nanoFramework.Runtime.Native, the UART from System.IO.Ports.
+        Assert.Contains("nanoFramework.Runtime.Native: M System.Environment.get_TickCount64", checkedApis);
+        Assert.Contains(checkedApis, a => a.StartsWith("System.IO.Ports: C System.IO.Ports.SerialPort.#ctor", StringComparison.Ordinal));
+    }
+
+    [RequiresNanoFrameworkFact]
+    public void EveryPackageTheAppReferencesIsUsed()
+    {
+        // A package nothing needs still has to be deployed next to the app and matched by the firmware image's native
+        // side; keep only the assemblies the app uses and what those reference in turn (read from lib/*.dll).
+        CompileResult app = NanoFrameworkBuild.App();
+        Assert.True(app.Succeeded, app.Describe());
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(AssemblyReferences(app.AssemblyPath).Select(r => r.Name));
+        while (pending.Count > 0)
+        {
+            string assembly = pending.Pop();
+            if (!needed.Add(assembly)) continue;
+            string dll = Path.Combine(NanoFrameworkBuild.ReferenceLibrary!, assembly + ".dll");
+            if (File.Exists(dll)) foreach (var (dependency, _) in AssemblyReferences(dll)) pending.Push(dependency);
+        }
+
+        var unused = FirmwarePackages.AssemblySources().Where(s => !needed.Contains(s.Key)).Select(s => s.Value.Package + " (" + s.Key + ".dll)").ToList();
+
+        Assert.True(unused.Count == 0, "Token.Esp32 references packages that neither the app nor its dependencies use:\n  " + string.Join("\n  ", unused));
+    }
+
+    private static List<(string Name, Version Version)> AssemblyReferences(string assemblyPath)
+    {
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream);
+        MetadataReader reader = pe.GetMetadataReader();
+        return reader.AssemblyReferences.Select(h => reader.GetAssemblyReference(h)).Select(r => (reader.GetString(r.Name), r.Version)).ToList();
+    }
+
+    /// <summary>nanoframework-api.tsv: documentation-comment ID → the NuGet package that declares it.</summary>
+    private static Dictionary<string, string> LoadApiList()
     {
         string path = FindApiList();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string line in File.ReadLines(path))
         {
             if (line.Length == 0 || line[0] == '#') continue;
             int tab = line.IndexOf('\t');
-            if (tab > 0) ids.Add(line.Substring(tab + 1));
+            if (tab > 0) ids.TryAdd(line.Substring(tab + 1), line.Substring(0, tab));
         }
         Assert.True(ids.Count > 2000, "too few entries in " + path);
         return ids;
+    }
+
+    /// <summary>The tsv's per-package comment lines: package id → the version.json line (major.minor) the list was taken from.</summary>
+    private static Dictionary<string, string> LoadApiListVersions()
+    {
+        var header = new Regex(@"^# (?<package>\S+)\t\S+ \(.*version\.json (?<version>\d+\.\d+),", RegexOptions.CultureInvariant);
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in File.ReadLines(FindApiList()).TakeWhile(l => l.StartsWith('#')))
+        {
+            Match m = header.Match(line);
+            if (m.Success) versions[m.Groups["package"].Value] = m.Groups["version"].Value;
+        }
+        Assert.True(versions.ContainsKey("nanoFramework.CoreLibrary"), "no per-package version lines in " + FindApiList());
+        return versions;
     }
 
     // The repository sits beside /work/shared (in CI at /work/main; a worktree at /work/wt/<name>): walk upward.
@@ -103,7 +243,8 @@ public class ApiSurfaceTests
         throw new FileNotFoundException("no shared/nanoframework-api.tsv in any parent of " + AppContext.BaseDirectory);
     }
 
-    internal sealed record ReferencedApi(string OwnerType, string[] CandidateIds);
+    /// <summary>An API the assembly uses: its owner type, its possible documentation IDs, and the assembly it resolves to (null for generic owners).</summary>
+    internal sealed record ReferencedApi(string OwnerType, string[] CandidateIds, string? Assembly = null);
 
     internal static List<ReferencedApi> CollectExternalReferences(string assemblyPath)
     {
@@ -117,7 +258,7 @@ public class ApiSurfaceTests
         {
             if (!IsExternal(reader, handle)) continue;
             string name = provider.TypeReferenceName(handle);
-            result.Add(new ReferencedApi(name, new[] { "T " + name }));
+            result.Add(new ReferencedApi(name, new[] { "T " + name }, AssemblyOf(reader, handle)));
         }
 
         foreach (MemberReferenceHandle handle in reader.MemberReferences)
@@ -136,21 +277,25 @@ public class ApiSurfaceTests
         return result;
     }
 
-    private static bool IsExternal(MetadataReader reader, TypeReferenceHandle handle)
+    private static bool IsExternal(MetadataReader reader, TypeReferenceHandle handle) => AssemblyOf(reader, handle) != null;
+
+    private static string? AssemblyOf(MetadataReader reader, TypeReferenceHandle handle)
     {
         EntityHandle scope = reader.GetTypeReference(handle).ResolutionScope;
         while (scope.Kind == HandleKind.TypeReference) scope = reader.GetTypeReference((TypeReferenceHandle)scope).ResolutionScope;
-        return scope.Kind == HandleKind.AssemblyReference;
+        return scope.Kind == HandleKind.AssemblyReference ? reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name) : null;
     }
 
     private static ReferencedApi? DescribeMember(MetadataReader reader, DocIdTypeProvider provider, MemberReferenceHandle handle)
     {
         MemberReference member = reader.GetMemberReference(handle);
         string owner;
+        string? assembly = null;
         switch (member.Parent.Kind)
         {
             case HandleKind.TypeReference:
-                if (!IsExternal(reader, (TypeReferenceHandle)member.Parent)) return null;
+                assembly = AssemblyOf(reader, (TypeReferenceHandle)member.Parent);
+                if (assembly == null) return null;
                 owner = provider.TypeReferenceName((TypeReferenceHandle)member.Parent);
                 break;
             case HandleKind.TypeSpecification:
@@ -163,14 +308,14 @@ public class ApiSurfaceTests
         string name = reader.GetString(member.Name);
         if (member.GetKind() == MemberReferenceKind.Field)
         {
-            return new ReferencedApi(owner, new[] { "F " + owner + "." + name });
+            return new ReferencedApi(owner, new[] { "F " + owner + "." + name }, assembly);
         }
 
         MethodSignature<string> signature = member.DecodeMethodSignature(provider, null);
         string parameters = signature.ParameterTypes.Length == 0 ? "" : "(" + string.Join(",", signature.ParameterTypes) + ")";
         string arity = signature.GenericParameterCount > 0 ? "``" + signature.GenericParameterCount : "";
         string returns = name is "op_Implicit" or "op_Explicit" ? "~" + signature.ReturnType : "";
-        if (name == ".ctor") return new ReferencedApi(owner, new[] { "C " + owner + ".#ctor" + parameters });
+        if (name == ".ctor") return new ReferencedApi(owner, new[] { "C " + owner + ".#ctor" + parameters }, assembly);
 
         var ids = new List<string> { "M " + owner + "." + name + arity + parameters + returns };
         // Accessors are listed under their property or event.
@@ -187,7 +332,7 @@ public class ApiSurfaceTests
         {
             ids.Add("E " + owner + "." + name.Substring(name.IndexOf('_') + 1));
         }
-        return new ReferencedApi(owner, ids.ToArray());
+        return new ReferencedApi(owner, ids.ToArray(), assembly);
     }
 
     // "System.Collections.Generic.List{System.Int32}" is a member of "System.Collections.Generic.List`1".

@@ -28,6 +28,14 @@ namespace ProvenanceDevice.Token.SecureElement
         public const int InitialPollDelayMs = 1;
         public const int PollIntervalMs = 2;
 
+        /// <summary>
+        /// How long the driver polls for any command's answer before giving up: CryptoAuthLib's ATCA_POLLING_MAX_TIME_MSEC
+        /// (lib/atca_execution.c). The ATECC608B supports polling only and its execution times differ from the 608A table
+        /// (<see cref="AteccOpcode.MaxExecutionMs"/>, used to plan wake sessions); giving up at the table's figure made a
+        /// slow Sign fail and its retry advance Counter0 a second time for one signature.
+        /// </summary>
+        public const int PollingMaxMs = 2500;
+
         private const int WordAddressSleep = 0x01;
         private const int WordAddressIdle = 0x02;
 
@@ -446,7 +454,7 @@ namespace ProvenanceDevice.Token.SecureElement
             {
                 throw new SecureElementException(AteccStatus.NoResponse, command.Name, "command not acknowledged");
             }
-            int limit = command.MaxExecutionMs;
+            int limit = PollingMaxMs;
             _bus.DelayMs(InitialPollDelayMs);
             int waited = InitialPollDelayMs;
             byte[] countByte = new byte[1];

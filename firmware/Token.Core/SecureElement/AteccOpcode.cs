@@ -34,7 +34,8 @@ namespace ProvenanceDevice.Token.SecureElement
 
         /// <summary>
         /// Maximum execution time in milliseconds at the default clock divider (ChipMode bits 3-7 = 0),
-        /// the ATECC608 "M0" table of CryptoAuthLib; the driver polls until this much time has passed.
+        /// the ATECC608 "M0" table of CryptoAuthLib; the driver plans wake sessions with it (it polls for an answer up to
+        /// <see cref="Atecc608.PollingMaxMs"/>, as a 608B may take longer).
         /// </summary>
         public static int MaxExecutionMs(int opcode)
         {

@@ -7,8 +7,8 @@ using System.Xml.Linq;
 namespace Token.Core.Tests.SecureElement;
 
 /// <summary>
-/// The nanoFramework project cannot be built here, so its file lists are checked instead: it must link
-/// every portable core source (never a copy) and name only files that exist.
+/// The .nfproj's file lists: it must link every portable core source (never a copy) and name only files that exist.
+/// (Compiling it against nanoFramework is Esp32/NanoFrameworkBuildTests.)
 /// </summary>
 public class NfprojTests
 {
