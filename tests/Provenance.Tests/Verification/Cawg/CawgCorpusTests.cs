@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Provenance.C2pa;
+using Provenance.Tests.TestSupport;
+using Provenance.Verification;
+using Provenance.Verification.Cawg;
+using Xunit.Abstractions;
+
+namespace Provenance.Tests.Verification.Cawg;
+
+/// <summary>
+/// The 32 CAWG identity files of the c2pa-rs corpus (`../shared/fixtures/c2pa-rs-corpus`, `rs__identity__*`): prov's
+/// verdict matches c2pa-rs 0.91.3's state, and the problem codes prov reports are exactly those c2pa-rs lists.
+/// </summary>
+public class CawgCorpusTests(ITestOutputHelper output)
+{
+    /// <summary>`../shared/fixtures/c2pa-rs-corpus`, found beside `shared/fixtures/c2pa` above the test binaries.</summary>
+    private static string CorpusDirectory()
+    {
+        string fixtures = TestAssets.FixturesDirectory() ?? throw new DirectoryNotFoundException("shared/fixtures/c2pa was not found above " + AppContext.BaseDirectory);
+        return Path.Combine(Path.GetDirectoryName(fixtures)!, "c2pa-rs-corpus");
+    }
+
+    public static TheoryData<string, string, string> IdentityFiles()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (string line in File.ReadLines(Path.Combine(CorpusDirectory(), "verdicts.tsv")).Skip(1))
+        {
+            string[] columns = line.Split('\t');
+            if (columns.Length >= 3 && columns[0].StartsWith("rs__identity__", StringComparison.Ordinal)) data.Add(columns[0], columns[1], columns[2]);
+        }
+        return data;
+    }
+
+    [Fact]
+    public void TheCorpusHasThe32IdentityFiles() => Assert.Equal(32, IdentityFiles().Count);
+
+    [Theory]
+    [MemberData(nameof(IdentityFiles))]
+    public void IdentityFileAgreesWithC2paRs(string file, string state, string failureCodes)
+    {
+        FileVerification result = Verifier.VerifyFile(Path.Combine(CorpusDirectory(), file), TrustSettings.None);
+        output.WriteLine($"{file}: {result.Verdict} [{string.Join(", ", result.Codes)}] {result.Reason}");
+        foreach (IdentityFacts identity in result.Identities) output.WriteLine("  identity: " + identity.Summary);
+
+        Verdict expected = state switch
+        {
+            "Valid" => Verdict.Valid,
+            "Invalid" => Verdict.Invalid,
+            _ => throw new InvalidOperationException($"unexpected c2pa-rs state {state}"),
+        };
+        Assert.Equal(expected, result.Verdict);
+        string[] theirs = failureCodes == "-" ? [] : failureCodes.Split(',');
+        Assert.Equal(theirs.Order(StringComparer.Ordinal), ProblemCodes(result).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The codes c2pa-rs would list among its failures: prov's failure codes, plus the CAWG codes c2pa-rs logs as
+    /// failures but scopes to the identity (so they do not fail the manifest), plus `signingCredential.untrusted`.
+    /// </summary>
+    private static IEnumerable<string> ProblemCodes(FileVerification result) =>
+        result.Codes.Where(code => ValidationCodes.IsFailure(code) || code == ValidationCodes.SigningCredentialUntrusted
+            || (code.StartsWith("cawg.", StringComparison.Ordinal) && !CawgSuccessOrInformational.Contains(code))).Distinct();
+
+    private static readonly HashSet<string> CawgSuccessOrInformational =
+    [
+        CawgCodes.WellFormed, CawgCodes.X509SignatureValidated, CawgCodes.X509CredentialTrusted, CawgCodes.IcaCredentialValid,
+        CawgCodes.IcaTimeStampValidated, CawgCodes.IcaUntrustedIssuer, CawgCodes.CborInvalid,
+    ];
+}
