@@ -4,6 +4,9 @@ using Provenance.C2pa;
 
 namespace Provenance.Verification.Cawg;
 
+/// <summary>What validating one identity assertion showed, and the statuses it produced.</summary>
+public sealed record IdentityCheck(IdentityFacts Facts, IReadOnlyList<ValidationStatus> Statuses);
+
 /// <summary>
 /// Validates the `cawg.identity` assertions of a manifest (CAWG identity 1.1 §7 "Validating the identity
 /// assertion") as c2pa-rs 0.91.3 does, with its status codes. Only assertions that the claim referenced and whose
@@ -15,28 +18,35 @@ public static class IdentityAssertionValidator
     public const string Label = "cawg.identity";
 
     /// <summary>Validates every verified identity assertion; adds its statuses to the report and returns what each showed.</summary>
-    public static IReadOnlyList<IdentityFacts> ValidateAll(ValidationReport report, Manifest active, Claim claim, TrustSettings trust) =>
-        ValidateAll(report, active, claim, trust, DateTimeOffset.UtcNow);
-
-    internal static IReadOnlyList<IdentityFacts> ValidateAll(ValidationReport report, Manifest active, Claim claim, TrustSettings trust, DateTimeOffset now)
+    public static IReadOnlyList<IdentityFacts> ValidateAll(ValidationReport report, Manifest active, Claim claim, TrustSettings trust)
     {
         var identities = new List<IdentityFacts>();
         foreach (VerifiedAssertion assertion in report.Assertions)
         {
             if (assertion.BaseLabel != Label) continue;
-            IdentityStatusLog log = new(assertion.Url);
-            IdentityFacts? facts = Validate(assertion, active, claim, trust, now, log);
-            foreach (ValidationStatus status in log.Statuses)
+            IdentityCheck check = Validate(assertion, active.Label, claim, trust, DateTimeOffset.UtcNow);
+            foreach (ValidationStatus status in check.Statuses)
             {
                 if (status.IsFailure) report.Fail(status.Code, status.Url, status.Explanation);
                 else report.Add(status.Code, status.Url, status.Explanation);
             }
-            if (facts != null) identities.Add(facts);
+            identities.Add(check.Facts);
         }
         return identities;
     }
 
-    internal static IdentityFacts? Validate(VerifiedAssertion assertion, Manifest active, Claim claim, TrustSettings trust, DateTimeOffset now, IdentityStatusLog log)
+    /// <summary>
+    /// Validates one identity assertion of the manifest labelled <paramref name="manifestLabel"/> whose claim is
+    /// <paramref name="claim"/>, at the time <paramref name="now"/>.
+    /// </summary>
+    public static IdentityCheck Validate(VerifiedAssertion assertion, string manifestLabel, Claim claim, TrustSettings trust, DateTimeOffset now)
+    {
+        IdentityStatusLog log = new(assertion.Url);
+        IdentityFacts facts = Validate(assertion, manifestLabel, claim, trust, now, log);
+        return new IdentityCheck(facts, log.Statuses);
+    }
+
+    private static IdentityFacts Validate(VerifiedAssertion assertion, string manifestLabel, Claim claim, TrustSettings trust, DateTimeOffset now, IdentityStatusLog log)
     {
         IdentityAssertion identity;
         try
@@ -56,7 +66,7 @@ public static class IdentityAssertionValidator
         // CAWG identity 1.1 §5: pad1 and pad2 are zeros.
         if (!identity.PaddingIsZero) log.Add(CawgCodes.PadInvalid, "the identity assertion's padding is not all zeros");
 
-        CheckReferences(payload, active, claim, log);
+        CheckReferences(payload, manifestLabel, claim, log);
 
         string? issuer = null;
         bool trusted = false, verified = false;
@@ -96,17 +106,17 @@ public static class IdentityAssertionValidator
     /// CAWG identity 1.1 §7: every referenced assertion must be one the claim references with the same hash, none
     /// twice, and one of them the hard binding (`c2pa.hash.*`), or the identity would not bind to this asset.
     /// </summary>
-    private static void CheckReferences(SignerPayload payload, Manifest active, Claim claim, IdentityStatusLog log)
+    private static void CheckReferences(SignerPayload payload, string manifestLabel, Claim claim, IdentityStatusLog log)
     {
         var claimed = new Dictionary<string, HashedUri>(StringComparer.Ordinal);
         foreach (HashedUri reference in claim.Assertions)
-            if (ManifestValidator.AssertionLabelIn(reference.Url, active) is { } label) claimed.TryAdd(label, reference);
+            if (AssertionLabelIn(reference.Url, manifestLabel) is { } label) claimed.TryAdd(label, reference);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool hardBinding = false;
         foreach (HashedUri reference in payload.ReferencedAssertions)
         {
-            string? label = ManifestValidator.AssertionLabelIn(reference.Url, active);
+            string? label = AssertionLabelIn(reference.Url, manifestLabel);
             if (label == null || !claimed.TryGetValue(label, out HashedUri? inClaim))
                 log.Add(CawgCodes.AssertionMismatch, $"the identity references {reference.Url}, which the claim does not");
             else if (!inClaim.Hash.AsSpan().SequenceEqual(reference.Hash))
@@ -116,6 +126,21 @@ public static class IdentityAssertionValidator
             if (!seen.Add(reference.Url)) log.Add(CawgCodes.AssertionDuplicate, $"the identity references {reference.Url} more than once");
         }
         if (!hardBinding) log.Add(CawgCodes.HardBindingMissing, "the identity does not reference the claim's hard binding, so it is not bound to this asset");
+    }
+
+    /// <summary>
+    /// The assertion label a hashed URI names in this manifest's assertion store: relative
+    /// (`self#jumbf=c2pa.assertions/LABEL`) or absolute (`self#jumbf=/c2pa/MANIFEST/c2pa.assertions/LABEL`); null otherwise.
+    /// </summary>
+    private static string? AssertionLabelIn(string url, string manifestLabel)
+    {
+        const string prefix = "self#jumbf=";
+        if (!url.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        string[] parts = url[prefix.Length..].Split('/');
+        if (parts.Length == 2 && parts[0] == "c2pa.assertions" && parts[1].Length > 0) return parts[1];
+        if (parts.Length == 5 && parts[0].Length == 0 && parts[1] == "c2pa" && parts[2] == manifestLabel && parts[3] == "c2pa.assertions" && parts[4].Length > 0)
+            return parts[4];
+        return null;
     }
 
     private static List<string> CodesOf(IdentityStatusLog log) => log.Statuses.ConvertAll(s => s.Code);
