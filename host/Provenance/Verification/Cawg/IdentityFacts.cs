@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Provenance.Verification.Cawg;
 
@@ -75,17 +76,20 @@ public sealed record IdentityFacts
     {
         get
         {
-            string status = !Verified ? "NOT verified"
+            string status = !Verified ? "NOT verified" + (Codes.FirstOrDefault(IdentityStatusLog.IsProblem) is { } problem ? ": " + problem : "")
                 : IssuerTrusted ? "verified, trusted"
                 : CredentialType == CawgCodes.IcaSigType ? "verified; the aggregator is in no trust list" : "verified; the certificate is not in the trust store";
             if (CredentialType == CawgCodes.IcaSigType)
             {
                 string names = VerifiedIdentities.Count == 0 ? "identity claims aggregation" : string.Join("; ", ConvertAll(VerifiedIdentities));
-                return Issuer != null ? $"{names}, verified by the aggregator {Issuer} ({status})" : $"{names} ({status})";
+                return Issuer != null ? $"{names}, verified by the aggregator {Shorten(Issuer)} ({status})" : $"{names} ({status})";
             }
             return Issuer != null ? $"{CredentialWords} of {Issuer} ({status})" : $"{CredentialWords} ({status})";
         }
     }
+
+    /// <summary>A did:jwk carries its whole key; a line shows its start and end.</summary>
+    private static string Shorten(string issuer) => issuer.Length <= 64 ? issuer : issuer[..40] + "…" + issuer[^8..];
 
     private static List<string> ConvertAll(IReadOnlyList<VerifiedIdentity> identities)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Provenance.C2pa;
 
 namespace Provenance.Verification.Cawg;
 
@@ -13,7 +14,10 @@ public sealed class IdentityStatusLog(string url)
     public bool Has(string code) => Statuses.Exists(s => s.Code == code);
 
     /// <summary>True when a status that fails the identity (a CAWG failure, or any non-success code of its credential) is logged.</summary>
-    public bool AnyFailure => Statuses.Exists(s => s.IsFailure || IdentityFailureCodes.Contains(s.Code));
+    public bool AnyFailure => Statuses.Exists(s => IsProblem(s.Code));
+
+    /// <summary>True for a code that fails the manifest or means the identity is not verified.</summary>
+    public static bool IsProblem(string code) => ValidationCodes.IsFailure(code) || IdentityFailureCodes.Contains(code);
 
     /// <summary>Codes that do not fail the manifest (c2pa-rs scopes them to the identity) but do mean the identity is not verified.</summary>
     internal static readonly HashSet<string> IdentityFailureCodes =

@@ -56,6 +56,28 @@ public class CawgCorpusTests(ITestOutputHelper output)
         Assert.Equal(theirs.Order(StringComparer.Ordinal), ProblemCodes(result).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void VerifiedIdentitiesAreInTheJson()
+    {
+        FileVerification success = Verifier.VerifyFile(Path.Combine(CorpusDirectory(), "rs__identity__claim_aggregation__ica_validation__success.jpg"), TrustSettings.None);
+        FileVerification adobe = Verifier.VerifyFile(Path.Combine(CorpusDirectory(), "rs__identity__claim_aggregation__adobe_connected_identities.jpg"), TrustSettings.None);
+        using var json = System.Text.Json.JsonDocument.Parse(Provenance.Reporting.VerificationJson.Render([success, adobe]));
+        System.Text.Json.JsonElement files = json.RootElement.GetProperty("files");
+
+        System.Text.Json.JsonElement verified = files[0].GetProperty("identities")[0];
+        Assert.Equal(CawgCodes.IcaSigType, verified.GetProperty("credentialType").GetString());
+        Assert.True(verified.GetProperty("verified").GetBoolean());
+        Assert.False(verified.GetProperty("issuerTrusted").GetBoolean());
+        Assert.StartsWith("did:jwk:", verified.GetProperty("issuer").GetString());
+        Assert.Equal(4, verified.GetProperty("verifiedIdentities").GetArrayLength());
+        Assert.Equal("Example Social Network @username (Silly Cats 929)", verified.GetProperty("verifiedIdentities")[2].GetProperty("words").GetString());
+
+        System.Text.Json.JsonElement offline = files[1].GetProperty("identities")[0];
+        Assert.False(offline.GetProperty("verified").GetBoolean());
+        Assert.Equal("behance", offline.GetProperty("verifiedIdentities")[0].GetProperty("provider").GetProperty("name").GetString());
+        Assert.Equal([CawgCodes.IcaDidUnavailable], offline.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
+    }
+
     /// <summary>
     /// The codes c2pa-rs would list among its failures: prov's failure codes, plus the CAWG codes c2pa-rs logs as
     /// failures but scopes to the identity (so they do not fail the manifest), plus `signingCredential.untrusted`.
