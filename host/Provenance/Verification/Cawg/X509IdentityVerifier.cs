@@ -68,7 +68,19 @@ internal static class X509IdentityVerifier
             log.Add(CawgCodes.X509CredentialInvalid, "the identity's certificate: " + problem);
             return (subject, false);
         }
+        // A time stamp on the identity's signature proves when it was made; the certificate is judged then (C2PA 2.2
+        // §15.8 applied to the identity's COSE). A stamp that does not verify is ignored and the present time used.
         DateTime when = now.UtcDateTime;
+        if (cose.TimeStampToken != null)
+        {
+            try
+            {
+                when = CoseTimeStamp.Validate(cose.TimeStampToken, cose.TimeStampIsV2, cose.ProtectedHeaderBytes, cose.Signature, payload.Encoded.ToArray()).UtcDateTime;
+            }
+            catch (FormatException)
+            {
+            }
+        }
         if (when < leaf.NotBefore.ToUniversalTime() || when > leaf.NotAfter.ToUniversalTime())
         {
             log.Add(CawgCodes.X509SignatureOutsideValidity, $"the identity's certificate is not valid at {when:yyyy-MM-dd HH:mm} UTC");

@@ -197,6 +197,25 @@ public class IdentityAssertionValidatorTests
         Assert.DoesNotContain(forged.Statuses, s => s.IsFailure);
     }
 
+    private static byte[] X509Assertion(TestPki pki, string sigType = CawgCodes.X509SigType)
+    {
+        byte[] payload = SignerPayload(HardBindingOnly, sigType);
+        byte[] protectedHeader = ClaimSignature.ProtectedHeader(CoseAlgorithms.ES256, new X509Certificate2Collection { pki.Leaf, pki.Root });
+        byte[] signature = pki.LeafKey.SignData(ClaimSignature.SigStructure("Signature1", protectedHeader, payload), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return Assertion(payload, ClaimSignature.Encode(protectedHeader, signature, null, 0));
+    }
+
+    [Fact]
+    public void ExpiredX509IdentityIsOutsideValidityButScopedToTheIdentity()
+    {
+        using var pki = new TestPki("Ada Artist", leafNotAfter: Now.AddDays(-3));
+        IdentityCheck check = Check(X509Assertion(pki));
+        Assert.Contains(CawgCodes.X509SignatureOutsideValidity, Codes(check));
+        Assert.False(check.Facts.Verified);
+        Assert.DoesNotContain(check.Statuses, s => s.IsFailure);
+        Assert.EndsWith("(NOT verified: cawg.x509.signature.outside_validity)", check.Facts.Summary);
+    }
+
     [Fact]
     public void MalformedAssertionsGiveCodesNotExceptions()
     {
