@@ -50,7 +50,7 @@ internal static class X509IdentityVerifier
             log.Add(CawgCodes.X509AlgorithmUnsupported, "the identity's " + e.Message);
             return (null, false);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Security.Certificates.CertificateException)
         {
             log.Add(CawgCodes.X509CredentialInvalid, "the identity's certificate key cannot be used: " + e.Message);
             return (null, false);
