@@ -163,6 +163,7 @@ public sealed class VerifyCommand : Command
             Detail(console, "time", r.Time is null ? null : VerificationJson.Rfc3339(r.Time.Value) + (r.Time.TimeStamped ? " (proven by an RFC 3161 time stamp)" : " (stated by the signer; no time stamp proves it)"));
             Detail(console, "consent", ConsentText(r));
             Detail(console, "tool", r.Generator);
+            foreach (Provenance.Verification.Cawg.IdentityFacts identity in r.Identities) Detail(console, "identity", identity.Summary);
             foreach (string note in r.Notes) Detail(console, "note", note);
             if (r.Codes.Count > 0) Detail(console, "codes", string.Join(" ", r.Codes));
             return;

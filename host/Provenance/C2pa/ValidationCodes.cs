@@ -61,6 +61,8 @@ public static class ValidationCodes
             or TimeStampTrusted or AssertionHashedUriMatch or AssertionDataHashMatch or IngredientManifestValidated
             or IngredientClaimSignatureValidated or SigningCredentialUntrusted or TimeStampUntrusted
             or SigningCredentialOcspSkipped or TimeStampMalformed or TimeStampMismatch => false,
+        // CAWG identity assertion codes: rated as c2pa-rs rates them (Verification/Cawg/CawgCodes.cs).
+        _ when code.StartsWith("cawg.", System.StringComparison.Ordinal) => Verification.Cawg.CawgCodes.IsFailure(code),
         _ => true,
     };
 }

@@ -172,8 +172,7 @@ public static class VerificationJson
         json.WriteNull("thumbnail");
         json.WriteStartArray("history");
         json.WriteEndArray();
-        json.WriteStartArray("identities");
-        json.WriteEndArray();
+        Verification.Cawg.IdentityJson.Write(json, r.Identities); // `identities`: Verification/Cawg/IdentityJson.cs
         json.WriteNull("recovered");
         json.WriteStartArray("notes");
         foreach (string note in r.Notes) json.WriteStringValue(note);

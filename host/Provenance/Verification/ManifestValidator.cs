@@ -44,6 +44,8 @@ public static class ManifestValidator
 
         ValidateSignature(active, trust, report);
         ValidateAssertions(store, active, claim, asset, handler, report);
+        // CAWG identity assertions (CAWG identity 1.1 §7), from the verified assertions only: Verification/Cawg.
+        report.Identities = Cawg.IdentityAssertionValidator.ValidateAll(report, active, claim, trust);
         return report;
     }
 

@@ -63,6 +63,9 @@ public sealed class ValidationReport
     /// <summary>A plain explanation of the first failure, when there is one.</summary>
     public string? FailureDetail { get; internal set; }
 
+    /// <summary>The CAWG identity assertions as validation judged them (Verification/Cawg), in the claim's order.</summary>
+    public IReadOnlyList<Cawg.IdentityFacts> Identities { get; internal set; } = [];
+
     /// <summary>The assertions whose hashed URI resolved and matched, in the claim's order.</summary>
     public IReadOnlyList<VerifiedAssertion> Assertions => assertions;
 

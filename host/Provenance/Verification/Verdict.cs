@@ -84,6 +84,8 @@ public sealed class FileVerification
     /// <summary>The consent entries of the verified `cawg.training-mining` assertion, or null when it has none.</summary>
     public IReadOnlyList<ConsentEntry>? Consent { get; init; }
     public TimeFacts? Time { get; init; }
+    /// <summary>The CAWG identity assertions: credential type, whether each verified, and the identities shown.</summary>
+    public IReadOnlyList<Cawg.IdentityFacts> Identities { get; init; } = [];
     /// <summary>The claim generator (`name version`).</summary>
     public string? Generator { get; init; }
     /// <summary>Notes that qualify the verdict (e.g. "the time stamp is ignored").</summary>
@@ -128,6 +130,6 @@ public sealed class FileVerification
     {
         File = file, Verdict = Verdict, Reason = reasons.Count > 0 ? reasons[0] : Reason, Reasons = reasons, Statuses = Statuses, Format = Format,
         Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = notes,
-        PolicyFailures = policyFailures,
+        Identities = Identities, PolicyFailures = policyFailures,
     };
 }

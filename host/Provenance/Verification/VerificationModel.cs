@@ -64,6 +64,7 @@ public static class VerificationModel
             Consent = consent,
             Time = time,
             Generator = generator,
+            Identities = signatureVerified ? report.Identities : [], // CAWG identity assertions (Verification/Cawg)
             Notes = notes,
         };
     }
