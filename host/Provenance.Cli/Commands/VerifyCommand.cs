@@ -35,6 +35,11 @@ public sealed class VerifyCommand : Command
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
             List<string> files = ExpandPaths(parse.GetValue(paths)!);
+            if (files.Count == 0)
+            {
+                Console.Error.WriteLine("prov: nothing to verify: " + string.Join(", ", parse.GetValue(paths)!) + " holds no files");
+                return ExitCodes.Usage;
+            }
             bool asJson = parse.GetValue(json);
             FileVerification[] results = await VerifyAllAsync(files, trust, verify, showProgress: !asJson && !Console.IsErrorRedirected && files.Count > 4, cancellationToken);
             if (asJson) Console.WriteLine(RenderJson(results));
@@ -91,9 +96,17 @@ public sealed class VerifyCommand : Command
 
     private static FileVerification VerifyOne(string file, TrustSettings trust, FileVerifier verify)
     {
-        if (!File.Exists(file))
+        // Only regular files are opened: a FIFO would block the read forever, a device never end (issue 18).
+        switch (Provenance.IO.FileKind.Of(file))
         {
-            return new FileVerification { File = file, Verdict = Verdict.Error, Reason = Directory.Exists(file) ? "This is a folder with no files." : "The file does not exist." };
+            case Provenance.IO.FileKindName.Regular:
+                break;
+            case Provenance.IO.FileKindName.Missing:
+                return new FileVerification { File = file, Verdict = Verdict.Error, Reason = "The file does not exist." };
+            case Provenance.IO.FileKindName.Folder:
+                return new FileVerification { File = file, Verdict = Verdict.Error, Reason = "This is a folder with no files." };
+            default:
+                return new FileVerification { File = file, Verdict = Verdict.Error, Reason = "This " + Provenance.IO.FileKind.Problem(file) + "; it was not opened." };
         }
         return verify(file, trust);
     }

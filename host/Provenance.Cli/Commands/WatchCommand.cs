@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using Provenance.Artwork;
 using Provenance.C2pa;
 using Provenance.Consent;
+using Provenance.IO;
 using Provenance.Verification;
 
 namespace Provenance.Cli.Commands;
@@ -73,6 +74,8 @@ public sealed class WatchCommand : Command
             var line = new JsonObject { ["file"] = path };
             try
             {
+                // A FIFO or device named like an image is reported, never opened (opening a FIFO waits for a writer).
+                FileKind.RequireRegularFile(path);
                 FileVerification existing = Verifier.VerifyFile(path, TrustSettings.None);
                 if (existing.Verdict != Verdict.Missing || (outDir is not null && File.Exists(target)))
                 {
@@ -124,6 +127,13 @@ public sealed class WatchCommand : Command
             foreach (string path in pending.Keys.Order(StringComparer.Ordinal).ToList())
             {
                 if (!File.Exists(path)) { pending.TryRemove(path, out _); lastSeen.Remove(path); continue; }
+                if (!FileKind.IsRegularFile(path))
+                {
+                    pending.TryRemove(path, out _);
+                    lastSeen.Remove(path);
+                    await Handle(path);
+                    continue;
+                }
                 var info = new FileInfo(path);
                 DateTime now = DateTime.UtcNow;
                 if (!lastSeen.TryGetValue(path, out var seen) || seen.Length != info.Length || seen.Written != info.LastWriteTimeUtc)
