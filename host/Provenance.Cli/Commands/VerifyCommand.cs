@@ -34,6 +34,7 @@ public sealed class VerifyCommand : Command
         SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
+            foreach (string note in RemoveLeftovers(parse.GetValue(paths)!)) Console.Error.WriteLine("note: " + note);
             List<string> files = ExpandPaths(parse.GetValue(paths)!);
             if (files.Count == 0)
             {
@@ -67,6 +68,19 @@ public sealed class VerifyCommand : Command
             }
         }
         return files;
+    }
+
+    /// <summary>Removes temp files of killed prov runs in the named folders (recursively) and beside the named files.</summary>
+    private static List<string> RemoveLeftovers(IEnumerable<string> paths)
+    {
+        var notes = new List<string>();
+        foreach (string path in paths)
+        {
+            bool folder = Directory.Exists(path);
+            string where = folder ? path : Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            if (Provenance.IO.TempFiles.RemoveAbandoned(where, recursive: folder).Describe(where) is { } note) notes.Add(note);
+        }
+        return notes;
     }
 
     /// <summary>Verifies on every core, keeping the input order.</summary>

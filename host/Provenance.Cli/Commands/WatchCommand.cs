@@ -54,6 +54,11 @@ public sealed class WatchCommand : Command
         string? outDir = inPlace ? null : Path.GetFullPath(parse.GetValue(_outDir) ?? Path.Combine(folder, "signed"));
         if (outDir is not null) Directory.CreateDirectory(outDir);
         bool json = parse.GetValue(_json);
+        // Temp files a killed prov left in the folders this one writes into.
+        foreach (string written in outDir is null ? [folder] : new[] { folder, outDir })
+        {
+            if (TempFiles.RemoveAbandoned(written).Describe(written) is { } cleaned) Console.Error.WriteLine("note: " + cleaned);
+        }
         TimeSpan settle = TimeSpan.FromMilliseconds(parse.GetValue(_settleMs));
 
         await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
@@ -154,7 +159,7 @@ public sealed class WatchCommand : Command
 
     private static IEnumerable<string> Candidates(string folder) => Directory.EnumerateFiles(folder).Where(IsCandidate);
 
-    /// <summary>Artwork files only; hidden and temporary files (ours included: ".NAME.GUID.tmp") are never signed.</summary>
+    /// <summary>Artwork files only; hidden and temporary files (ours included: ".NAME.prov-tmp-PID-RANDOM") are never signed.</summary>
     private static bool IsCandidate(string path)
     {
         string name = Path.GetFileName(path);
