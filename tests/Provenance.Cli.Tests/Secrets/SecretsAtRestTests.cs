@@ -177,7 +177,8 @@ public sealed class SecretsAtRestTests : IDisposable
         Assert.True(runs[10].ExitCode == 0, runs[10].ToString());
         Assert.Contains("\"trusted\"", runs[12].Stdout, StringComparison.Ordinal);
 
-        byte[] tokenScalar = PassphraseSeal.Open(File.ReadAllBytes(TokenKey), Passphrase, "softkey").AsSpan(1, 32).ToArray();
+        byte[] stored = File.ReadAllBytes(TokenKey);
+        byte[] tokenScalar = (PassphraseSeal.IsSealed(stored) ? PassphraseSeal.Open(stored, Passphrase, "softkey") : stored).AsSpan(1, 32).ToArray();
         using var rootKey = ECDsa.Create();
         rootKey.ImportFromEncryptedPem(File.ReadAllText(Path.Combine(Home, "identity", "root-key.p8")), Password);
         byte[] rootScalar = rootKey.ExportParameters(includePrivateParameters: true).D!;
