@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
+using Provenance.Cli.Tests.Emulator;
 
 namespace Provenance.Cli.Tests.EndToEnd;
 
@@ -56,6 +58,61 @@ public sealed class LeftoverTests : IDisposable
         Assert.Contains("removed 1 leftover temp file", sign.Stderr, StringComparison.Ordinal);
         Assert.Contains("3.0 MB freed", sign.Stderr, StringComparison.Ordinal);
     }
+
+    [UnixFact]
+    public async Task ASignInPlaceKilledWhileTheTokenWaitsLeavesItsTempFileAndTheNextRunRemovesIt()
+    {
+        string state = Path.Combine(_prov.Home, "emulator-state");
+        string art = Path.Combine(_work, "art.jpg");
+        File.Copy(SignVerifyTests.SamplePath("artwork.jpg"), art);
+        byte[] original = File.ReadAllBytes(art);
+
+        // Key and development enrollment made with a token that presses itself...
+        string device;
+        using (ChildProcess setup = await StartEmulatorAsync(state, autoPress: true))
+        {
+            device = await EndpointAsync(setup);
+            ProvResult init = await _prov.RunAsync("device", "init", "--device", device);
+            Assert.True(init.ExitCode == 0, init.ToString());
+            ProvResult warmUp = await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.jpg"), "--out", Path.Combine(_prov.Home, "warm-up.jpg"), "--device", device);
+            Assert.True(warmUp.ExitCode == 0, warmUp.ToString());
+        }
+
+        // ...then the same token waiting for a press that never comes: prov has written its temp copy and waits.
+        using ChildProcess token = await StartEmulatorAsync(state, autoPress: false);
+        device = await EndpointAsync(token);
+        using ChildProcess sign = ChildProcess.StartProv(_prov.Home, "sign", art, "--in-place", "--device", device);
+        await sign.WaitForLineAsync(l => l.Contains("press the button", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the press prompt");
+        string temp = Assert.Single(Directory.GetFiles(_work, ".art.jpg.prov-tmp-*"));
+
+        // While its writer runs, another prov leaves the temp file alone.
+        ProvResult during = await _prov.RunAsync("verify", _work);
+        Assert.True(File.Exists(temp), during.ToString());
+        Assert.DoesNotContain("freed", during.Stderr, StringComparison.Ordinal);
+
+        sign.Kill();
+        Assert.True(File.Exists(temp), "the killed prov removed its temp file after all; nothing to clean up");
+        long length = new FileInfo(temp).Length;
+        Assert.Equal(original, File.ReadAllBytes(art));
+
+        ProvResult after = await _prov.RunAsync("verify", _work);
+        Assert.False(File.Exists(temp), after.ToString());
+        Assert.Contains("removed 1 leftover temp file", after.Stderr, StringComparison.Ordinal);
+        Assert.Contains(Provenance.IO.TempFiles.FormatBytes(length) + " freed", after.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["art.jpg"], Directory.GetFileSystemEntries(_work).Select(p => Path.GetFileName(p)).ToArray());
+    }
+
+    private async Task<ChildProcess> StartEmulatorAsync(string state, bool autoPress)
+    {
+        var args = new System.Collections.Generic.List<string> { "emulator", "--state", state, "--tcp", "0" };
+        if (autoPress) args.Add("--auto-press");
+        ChildProcess emulator = ChildProcess.StartProv(_prov.Home, [.. args]);
+        await emulator.WaitForLineAsync(l => l == "software token emulator (development mode)", TimeSpan.FromSeconds(60), "its banner");
+        return emulator;
+    }
+
+    private static async Task<string> EndpointAsync(ChildProcess emulator) =>
+        (await emulator.WaitForLineAsync(l => l.StartsWith("tcp ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "its tcp endpoint")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
 
     [UnixFact]
     public async Task VerifyOfAFolderRemovesLeftoversInItAndItsSubfolders()
