@@ -42,7 +42,9 @@ public sealed class FileKindTests : IDisposable
         ProvResult verify = await RunAsync("verify", folder, "--json");
 
         Assert.True(verify.ExitCode == ExitCodes.Failed, verify.ToString());
-        JsonElement[] files = JsonDocument.Parse(verify.Stdout).RootElement.EnumerateArray().ToArray();
+        JsonElement root = JsonDocument.Parse(verify.Stdout).RootElement;
+        // The file list: the array itself, or its `files` (DESIGN.md "The verification result").
+        JsonElement[] files = (root.ValueKind == JsonValueKind.Object ? root.GetProperty("files") : root).EnumerateArray().ToArray();
         Assert.Equal(2, files.Length);
         Assert.Equal("missing", files[0].GetProperty("verdict").GetString());
         Assert.Equal(Path.Combine(folder, "b.jpg"), files[1].GetProperty("file").GetString());
