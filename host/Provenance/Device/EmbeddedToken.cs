@@ -55,6 +55,8 @@ public static class EmbeddedToken
         {
             string records = Path.Combine(folder, "records");
             KeyFiles.CreatePrivateFolder(records);
+            // A key record's temp copy left by a killed prov is a stale copy of the key: gone with its writer.
+            TempFiles.RemoveAbandoned(records);
             var storage = new KeyAtRestStorage(new FileStorage(records), Path.Combine(folder, KeyFile), Passphrase());
             var entropy = new OsEntropy();
             var hardware = new TokenHardware

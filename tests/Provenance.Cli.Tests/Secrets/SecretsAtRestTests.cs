@@ -150,6 +150,19 @@ public sealed class SecretsAtRestTests : IDisposable
     }
 
     [UnixFact]
+    public async Task AKeyRecordTempCopyLeftByAKilledProvIsRemoved()
+    {
+        Assert.Equal(0, (await RunAsync(null, "device", "info")).ExitCode);
+        string leftover = Path.Combine(Path.GetDirectoryName(TokenKey)!, ".softkey.rec.prov-tmp-" + UnixTools.DeadPid() + "-0123456789ab");
+        File.Copy(TokenKey, leftover);
+
+        ProvResult info = await RunAsync(null, "device", "info");
+
+        Assert.True(info.ExitCode == 0, info.ToString());
+        Assert.False(File.Exists(leftover));
+    }
+
+    [UnixFact]
     public async Task NoCommandPrintsAPrivateKeyOrAPassword()
     {
         string signed = Path.Combine(_root, "signed.jpg");
