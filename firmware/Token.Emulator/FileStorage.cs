@@ -18,7 +18,9 @@ public sealed class FileStorage : IStorage
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Folder = Path.GetFullPath(folder);
-        Directory.CreateDirectory(Folder);
+        // The records hold the token's key: owner-only folder (0700) and files (0600), as on a token nobody else can read.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(Folder);
+        else Directory.CreateDirectory(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>The state folder holding the records.</summary>
@@ -43,7 +45,9 @@ public sealed class FileStorage : IStorage
     {
         ArgumentNullException.ThrowIfNull(data);
         string path = PathOf(name);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 4096 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(path, options);
         stream.Write(data, 0, data.Length);
         stream.Flush(flushToDisk: true);
     }

@@ -16,7 +16,8 @@ public static class ProvPaths
             string path = !string.IsNullOrWhiteSpace(overridden)
                 ? overridden
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "prov");
-            Directory.CreateDirectory(path);
+            // Owner-only (0700) when prov creates it: it holds key files (an existing folder keeps the mode its owner chose).
+            Provenance.IO.KeyFiles.CreatePrivateFolder(path);
             return path;
         }
     }

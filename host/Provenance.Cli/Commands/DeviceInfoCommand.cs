@@ -23,10 +23,13 @@ public sealed class DeviceInfoCommand : Command
             await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(device), parse.InvocationConfiguration.Error, cancellationToken);
             TokenStatus status = await session.Token.GetStatusAsync(cancellationToken);
             byte[]? publicKey = status.HasKey && !status.Locked ? await session.Token.GetPublicKeyAsync(cancellationToken) : null;
+            // The embedded token's key is a file on this computer: say what protects it there (issue 18).
+            (string Code, string Words)? atRest = session.Token.IsEmbedded ? EmbeddedToken.KeyAtRest() : null;
             if (parse.GetValue(json))
             {
                 JsonObject info = DeviceCommand.StatusJson(session.Token.Endpoint, status, withVersion: true);
                 info["publicKey"] = publicKey is null ? null : Convert.ToHexStringLower(publicKey);
+                if (atRest is not null) info["keyAtRest"] = atRest.Value.Code;
                 await output.WriteLineAsync(info.ToJsonString(DeviceCommand.Indented));
                 return ExitCodes.Success;
             }
@@ -42,6 +45,7 @@ public sealed class DeviceInfoCommand : Command
             await output.WriteLineAsync("key         " + (status.HasKey
                 ? "P-256, " + DeviceCommand.ProtectionWords(status.KeyProtection)
                 : needsProvisioning ? "none (run: prov device provision, then prov device init)" : "none (run: prov device init)"));
+            if (atRest is not null) await output.WriteLineAsync("key file    " + atRest.Value.Words);
             if (publicKey is not null) await output.WriteLineAsync("public key  " + Convert.ToHexStringLower(publicKey));
             await output.WriteLineAsync("counter     " + DeviceCommand.Number(status.Counter));
             await output.WriteLineAsync("log         " + DeviceCommand.Number(status.LogCount) + " entries");

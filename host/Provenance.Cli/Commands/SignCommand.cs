@@ -9,6 +9,7 @@ using Provenance.Artwork;
 using Provenance.C2pa;
 using Provenance.Consent;
 using Provenance.Device;
+using Provenance.IO;
 
 namespace Provenance.Cli.Commands;
 
@@ -45,9 +46,14 @@ public sealed class SignCommand : Command
     {
         string input = parse.GetValue(_file)!;
         string target = parse.GetValue(_output) ?? input;
-        if (!File.Exists(input)) throw new FileNotFoundException($"{input} does not exist");
         if (Path.GetFullPath(target) == Path.GetFullPath(input) && !parse.GetValue(_inPlace))
             throw new ArgumentException("--out names the input file; use --in-place to replace it");
+        // Temp files a killed prov left where this one writes (DESIGN: nothing lost, nothing left behind).
+        string targetFolder = Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".";
+        if (TempFiles.RemoveAbandoned(targetFolder).Describe(targetFolder) is { } cleaned) Console.Error.WriteLine("note: " + cleaned);
+        // A folder, FIFO or device named like an image, or bytes that are not the format the name says, are refused
+        // before the token is involved.
+        ArtworkSigner.EnsureSignable(input);
 
         await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
         await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);

@@ -39,7 +39,13 @@ public sealed class VerifyCommand : Command
         SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
+            foreach (string note in RemoveLeftovers(parse.GetValue(paths)!)) Console.Error.WriteLine("note: " + note);
             List<string> files = ExpandPaths(parse.GetValue(paths)!);
+            if (files.Count == 0)
+            {
+                Console.Error.WriteLine("prov: nothing to verify: " + string.Join(", ", parse.GetValue(paths)!) + " holds no files");
+                return ExitCodes.Usage;
+            }
             bool asJson = parse.GetValue(json);
             FileVerification[] checkedFiles = await VerifyAllAsync(files, trust, verify, showProgress: !asJson && !Console.IsErrorRedirected && files.Count > 4, cancellationToken);
             var policy = new VerificationPolicy(parse.GetValue(requireTrusted), parse.GetValue(requireHardwareKey));
@@ -63,6 +69,8 @@ public sealed class VerifyCommand : Command
                 // with its asset, and only a sidecar without one is a row of its own.
                 files.AddRange(Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
                     .Where(f => !f.EndsWith(Provenance.Formats.SidecarHandler.Extension, StringComparison.OrdinalIgnoreCase) || !Provenance.Formats.SidecarHandler.HasAsset(f))
+                    // A file another prov is writing right now is not a submission.
+                    .Where(f => Provenance.IO.TempFiles.WriterOf(Path.GetFileName(f)) is null)
                     .Order(StringComparer.Ordinal));
             }
             else
@@ -71,6 +79,19 @@ public sealed class VerifyCommand : Command
             }
         }
         return files;
+    }
+
+    /// <summary>Removes temp files of killed prov runs in the named folders (recursively) and beside the named files.</summary>
+    private static List<string> RemoveLeftovers(IEnumerable<string> paths)
+    {
+        var notes = new List<string>();
+        foreach (string path in paths)
+        {
+            bool folder = Directory.Exists(path);
+            string where = folder ? path : Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            if (Provenance.IO.TempFiles.RemoveAbandoned(where, recursive: folder).Describe(where) is { } note) notes.Add(note);
+        }
+        return notes;
     }
 
     /// <summary>Verifies on every core, keeping the input order.</summary>
@@ -100,9 +121,17 @@ public sealed class VerifyCommand : Command
 
     private static FileVerification VerifyOne(string file, TrustSettings trust, FileVerifier verify)
     {
-        if (!File.Exists(file))
+        // Only regular files are opened: a FIFO would block the read forever, a device never end (issue 18).
+        switch (Provenance.IO.FileKind.Of(file))
         {
-            return new FileVerification { File = file, Verdict = Verdict.Error, Reason = Directory.Exists(file) ? "This is a folder with no files." : "The file does not exist." };
+            case Provenance.IO.FileKindName.Regular:
+                break;
+            case Provenance.IO.FileKindName.Missing:
+                return new FileVerification { File = file, Verdict = Verdict.Error, Reason = "The file does not exist." };
+            case Provenance.IO.FileKindName.Folder:
+                return new FileVerification { File = file, Verdict = Verdict.Error, Reason = "This is a folder with no files." };
+            default:
+                return new FileVerification { File = file, Verdict = Verdict.Error, Reason = "This " + Provenance.IO.FileKind.Problem(file) + "; it was not opened." };
         }
         FileVerification result = verify(file, trust);
         return Path.GetFileName(file).StartsWith('.') ? result.WithNote("This is a hidden file.") : result;

@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using Provenance.Artwork;
 using Provenance.C2pa;
 using Provenance.Consent;
+using Provenance.IO;
 using Provenance.Verification;
 
 namespace Provenance.Cli.Commands;
@@ -53,6 +54,11 @@ public sealed class WatchCommand : Command
         string? outDir = inPlace ? null : Path.GetFullPath(parse.GetValue(_outDir) ?? Path.Combine(folder, "signed"));
         if (outDir is not null) Directory.CreateDirectory(outDir);
         bool json = parse.GetValue(_json);
+        // Temp files a killed prov left in the folders this one writes into.
+        foreach (string written in outDir is null ? [folder] : new[] { folder, outDir })
+        {
+            if (TempFiles.RemoveAbandoned(written).Describe(written) is { } cleaned) Console.Error.WriteLine("note: " + cleaned);
+        }
         TimeSpan settle = TimeSpan.FromMilliseconds(parse.GetValue(_settleMs));
 
         await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
@@ -73,6 +79,8 @@ public sealed class WatchCommand : Command
             var line = new JsonObject { ["file"] = path };
             try
             {
+                // A FIFO or device named like an image is reported, never opened (opening a FIFO waits for a writer).
+                FileKind.RequireRegularFile(path);
                 FileVerification existing = Verifier.VerifyFile(path, TrustSettings.None);
                 if (existing.Verdict != Verdict.Missing || (outDir is not null && File.Exists(target)))
                 {
@@ -124,6 +132,13 @@ public sealed class WatchCommand : Command
             foreach (string path in pending.Keys.Order(StringComparer.Ordinal).ToList())
             {
                 if (!File.Exists(path)) { pending.TryRemove(path, out _); lastSeen.Remove(path); continue; }
+                if (!FileKind.IsRegularFile(path))
+                {
+                    pending.TryRemove(path, out _);
+                    lastSeen.Remove(path);
+                    await Handle(path);
+                    continue;
+                }
                 var info = new FileInfo(path);
                 DateTime now = DateTime.UtcNow;
                 if (!lastSeen.TryGetValue(path, out var seen) || seen.Length != info.Length || seen.Written != info.LastWriteTimeUtc)
@@ -144,7 +159,7 @@ public sealed class WatchCommand : Command
 
     private static IEnumerable<string> Candidates(string folder) => Directory.EnumerateFiles(folder).Where(IsCandidate);
 
-    /// <summary>Artwork files only; hidden and temporary files (ours included: ".NAME.GUID.tmp") are never signed.</summary>
+    /// <summary>Artwork files only; hidden and temporary files (ours included: ".NAME.prov-tmp-PID-RANDOM") are never signed.</summary>
     private static bool IsCandidate(string path)
     {
         string name = Path.GetFileName(path);

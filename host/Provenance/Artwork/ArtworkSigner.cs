@@ -8,6 +8,7 @@ using Provenance.Consent;
 using Provenance.Device;
 using Provenance.Formats;
 using Provenance.Identity;
+using Provenance.IO;
 
 namespace Provenance.Artwork;
 
@@ -51,14 +52,11 @@ public static class ArtworkSigner
         string input, string output, IToken token, ArtworkSignOptions options, IPresencePrompt? presence,
         AssetHandlers? handlers = null, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(input)) throw new FileNotFoundException($"{input} does not exist", input);
         handlers ??= AssetHandlers.Default;
-        IAssetHandler? handler;
+        IAssetHandler? handler = EnsureSignable(input, handlers);
         string? existingXmp;
         await using (var probe = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
-            handler = handlers.ForStream(probe);
-            probe.Position = 0;
             existingXmp = handler?.ReadXmp(probe);
         }
 
@@ -91,6 +89,67 @@ public static class ArtworkSigner
         string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
             isDevelopment, signer.LastSignature!.LogEntryHash, manifest);
+    }
+
+    /// <summary>
+    /// Checks, before anything is signed or written, that <paramref name="input"/> is a regular file (a FIFO would block
+    /// the open, a folder is not artwork) and, when its extension names a format we embed credentials in, that its
+    /// bytes are that format: a broken or mislabelled JPEG must not quietly get a sidecar. Returns the handler that
+    /// embeds into it, or null when it gets a sidecar.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Nothing is there.</exception>
+    /// <exception cref="NotARegularFileException">A folder, FIFO, socket or device; it was not opened.</exception>
+    /// <exception cref="InvalidDataException">The extension says one format and the bytes say another, or nothing we know.</exception>
+    public static IAssetHandler? EnsureSignable(string input, AssetHandlers? handlers = null)
+    {
+        FileKind.RequireRegularFile(input);
+        handlers ??= AssetHandlers.Default;
+        byte[] header = new byte[AssetHandlers.SniffLength];
+        int length;
+        using (var probe = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            length = probe.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+
+        IAssetHandler? handler = handlers.ForHeader(header.AsSpan(0, length));
+        string? expected = EmbeddedFormatOfExtension(Path.GetExtension(input));
+        if (expected is not null && !string.Equals(handler?.FormatName, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            string looks = handler is not null ? "it looks like " + DisplayName(handler.FormatName) : LooksLike(header.AsSpan(0, length));
+            throw new InvalidDataException($"{input} is not a {DisplayName(expected)} ({looks}); nothing was signed");
+        }
+        return handler;
+    }
+
+    /// <summary>The embedded format a file extension promises ("jpeg" for .jpg), or null for one we sign with a sidecar.</summary>
+    private static string? EmbeddedFormatOfExtension(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" or ".jpe" or ".jfif" => "jpeg",
+        ".png" => "png",
+        ".tif" or ".tiff" => "tiff",
+        ".webp" => "webp",
+        _ => null,
+    };
+
+    private static string DisplayName(string formatName) => formatName.ToLowerInvariant() switch
+    {
+        "jpeg" => "JPEG",
+        "png" => "PNG",
+        "tiff" => "TIFF",
+        "webp" => "WebP",
+        _ => formatName,
+    };
+
+    /// <summary>A few common formats we do not embed into, named so the message helps; anything else is "unrecognised bytes".</summary>
+    private static string LooksLike(ReadOnlySpan<byte> header)
+    {
+        if (header.IsEmpty) return "it is empty";
+        if (header.StartsWith("GIF8"u8)) return "it looks like GIF";
+        if (header.StartsWith("%PDF"u8)) return "it looks like PDF";
+        if (header.StartsWith("PK\u0003\u0004"u8)) return "it looks like a ZIP archive";
+        if (header.Length >= 12 && header[4..8].SequenceEqual("ftyp"u8)) return "it looks like HEIF/AVIF or MP4";
+        if (header.StartsWith("BM"u8)) return "it looks like BMP";
+        return "unrecognised bytes";
     }
 
     /// <summary>

@@ -155,8 +155,8 @@ public sealed class ManifestSigner
         }
     }
 
-    private static string TempPathBeside(string path) =>
-        Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+    // Named so a later run can find and remove it should this process be killed before the rename (issue 18).
+    private static string TempPathBeside(string path) => Provenance.IO.TempFiles.PathBeside(path);
 
     private static bool SameRanges(IReadOnlyList<HashRange> written, IReadOnlyList<HashRange> reported)
     {

@@ -185,7 +185,7 @@ public sealed class SidecarHandler : IAssetHandler
     {
         ArgumentNullException.ThrowIfNull(store);
         string path = SidecarPath(assetPath);
-        string temp = Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        string temp = Provenance.IO.TempFiles.PathBeside(path);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))

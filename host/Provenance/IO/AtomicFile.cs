@@ -9,13 +9,11 @@ namespace Provenance.IO;
 /// </summary>
 public static class AtomicFile
 {
-    /// <summary>A temp path beside <paramref name="path"/>, so the final rename stays on one file system.</summary>
-    public static string TempPathFor(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        return Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-    }
+    /// <summary>
+    /// A temp path beside <paramref name="path"/>, so the final rename stays on one file system; named so a later run
+    /// can remove it should this process die before the rename (<see cref="TempFiles"/>).
+    /// </summary>
+    public static string TempPathFor(string path) => TempFiles.PathBeside(path);
 
     /// <summary>
     /// Writes through <paramref name="write"/> into a temp file, then renames it to <paramref name="path"/>. With

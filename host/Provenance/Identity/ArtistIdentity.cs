@@ -145,6 +145,7 @@ public sealed class ArtistIdentity
             throw new IdentityDamagedException("The root key " + keyPath + " is missing; this identity can be shown and exported but cannot enroll or revoke.");
         }
 
+        KeyFiles.EnsurePrivate(keyPath);
         string pem = ReadBoundedText(keyPath);
         if (!PemEncoding.TryFind(pem, out PemFields fields) || pem[fields.Label] is not "ENCRYPTED PRIVATE KEY")
         {
@@ -239,6 +240,8 @@ public sealed class ArtistIdentity
         using X509Certificate2 root = request.Create(request.SubjectName, X509SignatureGenerator.CreateForECDsa(key), now.AddMinutes(-5), now.Add(RootValidity), TokenCertificateProfile.RandomSerialNumber());
 
         string keyFile = isDevelopment ? DevelopmentKeyFile : RootKeyFile;
+        // The folder holds the root key: owner-only (0700) when prov creates it.
+        KeyFiles.CreatePrivateFolder(directory);
         // Key first: a crash between the two writes leaves a key without a certificate, which Create refuses to overwrite
         // and a person can inspect, rather than a certificate whose key is lost.
         try
@@ -275,6 +278,7 @@ public sealed class ArtistIdentity
     private ECDsa ReadDevelopmentKey()
     {
         string keyPath = Path.Combine(Directory, DevelopmentKeyFile);
+        KeyFiles.EnsurePrivate(keyPath);
         string pem = ReadBoundedText(keyPath);
         var key = ECDsa.Create();
         try

@@ -112,6 +112,19 @@ internal sealed class IdentityLedger
         return true;
     }
 
+    /// <summary>
+    /// Loads the ledger, lets <paramref name="change"/> change and save it, all while holding the identity folder's
+    /// lock: two prov processes enrolling or revoking at once cannot lose each other's entry.
+    /// </summary>
+    public static T Update<T>(string directory, Func<IdentityLedger, T> change)
+    {
+        using IDisposable held = FileLock.Take(Path.Combine(directory, LockFileName));
+        return change(Load(directory));
+    }
+
+    /// <summary>The lock file guarding read-modify-write of the ledger.</summary>
+    private const string LockFileName = ".identity.lock";
+
     public void Save(string directory) =>
         AtomicFile.Write(Path.Combine(directory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json), overwrite: true);
 }

@@ -38,30 +38,32 @@ public sealed class UnlockedIdentity : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(tokenSerial);
-        IdentityLedger ledger = IdentityLedger.Load(Identity.Directory);
-        List<EnrolledToken> issued = ledger.Enrolled.FindAll(e => string.Equals(e.TokenSerial, tokenSerial, StringComparison.Ordinal));
-        if (issued.Count == 0)
+        return IdentityLedger.Update(Identity.Directory, ledger =>
         {
-            throw new IdentityNotFoundException("No token with serial '" + tokenSerial + "' was enrolled under " + Identity.Name + ".");
-        }
-
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        foreach (EnrolledToken certificate in issued)
-        {
-            if (!ledger.Revoked.Exists(r => r.CertificateSerial == certificate.CertificateSerial))
+            List<EnrolledToken> issued = ledger.Enrolled.FindAll(e => string.Equals(e.TokenSerial, tokenSerial, StringComparison.Ordinal));
+            if (issued.Count == 0)
             {
-                ledger.Revoked.Add(new RevokedCertificate(tokenSerial, certificate.CertificateSerial, now));
+                throw new IdentityNotFoundException("No token with serial '" + tokenSerial + "' was enrolled under " + Identity.Name + ".");
             }
-        }
 
-        return IssueCrl(ledger, now);
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            foreach (EnrolledToken certificate in issued)
+            {
+                if (!ledger.Revoked.Exists(r => r.CertificateSerial == certificate.CertificateSerial))
+                {
+                    ledger.Revoked.Add(new RevokedCertificate(tokenSerial, certificate.CertificateSerial, now));
+                }
+            }
+
+            return IssueCrl(ledger, now);
+        });
     }
 
     /// <summary>Issues a fresh CRL (number incremented) listing everything revoked so far; useful to renew one before its nextUpdate.</summary>
     public byte[] IssueCrl()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return IssueCrl(IdentityLedger.Load(Identity.Directory), DateTimeOffset.UtcNow);
+        return IdentityLedger.Update(Identity.Directory, ledger => IssueCrl(ledger, DateTimeOffset.UtcNow));
     }
 
     /// <summary>Drops the decrypted root key.</summary>
@@ -110,9 +112,12 @@ public sealed class UnlockedIdentity : IDisposable
         X509Certificate2 leaf = request.Create(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), notBefore, notAfter, TokenCertificateProfile.RandomSerialNumber());
 
         AtomicFile.WriteText(Identity.TokenCertificatePath(tokenSerial), PemEncoding.WriteString("CERTIFICATE", leaf.RawData) + "\n", overwrite: true);
-        IdentityLedger ledger = IdentityLedger.Load(Identity.Directory);
-        ledger.Enrolled.Add(new EnrolledToken(tokenSerial, leaf.SerialNumber, keyProtection, board, now, notAfter));
-        ledger.Save(Identity.Directory);
+        IdentityLedger.Update(Identity.Directory, ledger =>
+        {
+            ledger.Enrolled.Add(new EnrolledToken(tokenSerial, leaf.SerialNumber, keyProtection, board, now, notAfter));
+            ledger.Save(Identity.Directory);
+            return ledger;
+        });
         return leaf;
     }
 

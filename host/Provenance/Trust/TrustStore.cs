@@ -39,7 +39,13 @@ public sealed class TrustStore : IDisposable
 
     private static readonly byte[] SqliteHeader = Encoding.ASCII.GetBytes("SQLite format 3\0");
 
+    /// <summary>How long an operation waits for another process that holds the store (several prov at once).</summary>
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
     private readonly SqliteConnection connection;
+
+    /// <summary>The transaction a multi-statement operation runs in; every command of the connection must join it.</summary>
+    private SqliteTransaction? active;
 
     private TrustStore(string path, SqliteConnection connection)
     {
@@ -70,13 +76,18 @@ public sealed class TrustStore : IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             // Pooling would keep the file open after Dispose (tests delete their folders; users may move the file).
             Pooling = false,
+            // Seconds a command retries while another process holds the database (several prov at once).
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
 
         var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = " + ((long)BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
             EnsureSchema(connection, fullPath);
+            // WAL: readers (prov verify) never wait for a writer (prov trust add), and writers queue instead of failing.
+            Execute(connection, "PRAGMA journal_mode = WAL");
             return new TrustStore(fullPath, connection);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
@@ -114,6 +125,21 @@ public sealed class TrustStore : IDisposable
             throw new TrustStoreException("The name must be 1 to 200 printable characters.");
         }
 
+        // The checks and the insert are one transaction, so two processes adding at once cannot both pass the checks.
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        active = transaction;
+        try
+        {
+            return AddInTransaction(transaction, root, fingerprint, chosenName);
+        }
+        finally
+        {
+            active = null;
+        }
+    }
+
+    private TrustedRoot AddInTransaction(SqliteTransaction transaction, X509Certificate2 root, string fingerprint, string chosenName)
+    {
         TrustedRoot? existing = FindByFingerprint(fingerprint);
         if (existing is not null)
         {
@@ -128,6 +154,7 @@ public sealed class TrustStore : IDisposable
 
         var added = new TrustedRoot(fingerprint, chosenName, root.Subject, root.NotAfter.ToUniversalTime(), DateTimeOffset.UtcNow, PemEncoding.WriteString("CERTIFICATE", root.RawData) + "\n", CrlNumber: null);
         using SqliteCommand insert = connection.CreateCommand();
+        insert.Transaction = transaction;
         insert.CommandText = "INSERT INTO roots (fingerprint, name, subject, not_after, added, pem) VALUES ($fingerprint, $name, $subject, $notAfter, $added, $pem)";
         insert.Parameters.AddWithValue("$fingerprint", added.Fingerprint);
         insert.Parameters.AddWithValue("$name", added.Name);
@@ -136,6 +163,7 @@ public sealed class TrustStore : IDisposable
         insert.Parameters.AddWithValue("$added", added.Added.ToString("O", CultureInfo.InvariantCulture));
         insert.Parameters.AddWithValue("$pem", added.Pem);
         insert.ExecuteNonQuery();
+        transaction.Commit();
         return added;
     }
 
@@ -260,6 +288,10 @@ public sealed class TrustStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates or checks the schema in one IMMEDIATE transaction: when several prov processes open a new store at once,
+    /// one creates the tables and the others wait for it (busy timeout), then find the schema in place.
+    /// </summary>
     private static void EnsureSchema(SqliteConnection connection, string path)
     {
         using (SqliteCommand check = connection.CreateCommand())
@@ -272,7 +304,13 @@ public sealed class TrustStore : IDisposable
             }
         }
 
-        long version = Scalar(connection, "PRAGMA user_version");
+        if (Scalar(connection, "PRAGMA user_version") == SchemaVersion)
+        {
+            return;
+        }
+
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        long version = Scalar(connection, "PRAGMA user_version", transaction);
         if (version > SchemaVersion)
         {
             throw new TrustStoreCorruptException("The trust store " + path + " has schema version " + version + ", newer than this prov understands (" + SchemaVersion + "); it was left unchanged.");
@@ -283,24 +321,32 @@ public sealed class TrustStore : IDisposable
             return;
         }
 
-        if (Scalar(connection, "SELECT count(*) FROM sqlite_master") != 0)
+        if (Scalar(connection, "SELECT count(*) FROM sqlite_master", transaction) != 0)
         {
             throw new TrustStoreCorruptException("The file " + path + " is an SQLite database but not a prov trust store; it was left unchanged.");
         }
 
         using SqliteCommand create = connection.CreateCommand();
+        create.Transaction = transaction;
         create.CommandText =
-            "BEGIN;" +
-            "CREATE TABLE roots (fingerprint TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL UNIQUE COLLATE NOCASE, subject TEXT NOT NULL, not_after TEXT NOT NULL, added TEXT NOT NULL, pem TEXT NOT NULL);" +
-            "CREATE TABLE crls (issuer_fingerprint TEXT PRIMARY KEY NOT NULL REFERENCES roots(fingerprint), number TEXT NOT NULL, imported TEXT NOT NULL, der BLOB NOT NULL);" +
-            "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture) + ";" +
-            "COMMIT;";
+            "CREATE TABLE IF NOT EXISTS roots (fingerprint TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL UNIQUE COLLATE NOCASE, subject TEXT NOT NULL, not_after TEXT NOT NULL, added TEXT NOT NULL, pem TEXT NOT NULL);" +
+            "CREATE TABLE IF NOT EXISTS crls (issuer_fingerprint TEXT PRIMARY KEY NOT NULL REFERENCES roots(fingerprint), number TEXT NOT NULL, imported TEXT NOT NULL, der BLOB NOT NULL);" +
+            "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture) + ";";
         create.ExecuteNonQuery();
+        transaction.Commit();
     }
 
-    private static long Scalar(SqliteConnection connection, string sql)
+    private static void Execute(SqliteConnection connection, string sql)
     {
         using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
@@ -320,6 +366,7 @@ public sealed class TrustStore : IDisposable
     private List<TrustedRoot> Query(string clause, string? key)
     {
         using SqliteCommand select = connection.CreateCommand();
+        select.Transaction = active;
         select.CommandText = "SELECT r.fingerprint, r.name, r.subject, r.not_after, r.added, r.pem, c.number FROM roots r LEFT JOIN crls c ON c.issuer_fingerprint = r.fingerprint " + clause;
         if (key is not null)
         {

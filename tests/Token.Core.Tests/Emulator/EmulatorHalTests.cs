@@ -32,6 +32,17 @@ public sealed class EmulatorHalTests : IDisposable
         Assert.Null(reopened.Read("never-written"));
     }
 
+    [Fact]
+    public void FileStorageKeepsItsRecordsReadableByTheOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string records = Path.Combine(_folder, "records");
+        new FileStorage(records).Write("softkey", [1, 2, 3]);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(records));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(records, "softkey.rec")));
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("a/b")]
