@@ -55,6 +55,8 @@ public static class ArtworkSigner
         await using (var probe = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
             handler = handlers.ForStream(probe);
+            // Read-only formats are signed into a sidecar: the file keeps its bytes, so no XMP is written into it.
+            if (handler is { CanWrite: false }) handler = null;
             probe.Position = 0;
             existingXmp = handler?.ReadXmp(probe);
         }
