@@ -18,10 +18,8 @@ public sealed class GifHandler : ReadOnlyAssetHandler
     private const byte ApplicationLabel = 0xFF;
     private const byte ImageSeparator = 0x2C;
     private const byte Trailer = 0x3B;
-    /// <summary>01 FF FE … 01 before the block terminator (which is the trailer's final 00) when the packet is raw.</summary>
-    private const int RawXmpTrailerLength = 256;
-    /// <summary>01 FF FE … 01 00 inside the data when the packet is in sub-blocks (c2pa-rs).</summary>
-    private const int DecodedXmpTrailerLength = 257;
+    /// <summary>XMP Specification Part 3 §1.1.2: 01 FF FE … 01 00 after the packet, then the block terminator.</summary>
+    private const int XmpTrailerLength = 257;
 
     private static ReadOnlySpan<byte> C2paIdentifier => "C2PA_GIF"u8;
     private static ReadOnlySpan<byte> XmpIdentifier => "XMP DataXMP"u8;
@@ -48,8 +46,8 @@ public sealed class GifHandler : ReadOnlyAssetHandler
 
     /// <summary>
     /// The XMP application extension. Adobe's writers put the packet in raw, followed by a "magic trailer"
-    /// (01 FF FE … 01 00) that makes any sub-block walk land on its final 00; c2pa-rs puts the packet and the same
-    /// trailer in proper sub-blocks. Both are read; anything else is treated as no XMP.
+    /// (01 FF FE … 01 00) that makes any sub-block walk land on the block terminator after it; c2pa-rs puts the packet
+    /// and the same trailer in proper sub-blocks. Both are read; anything else is treated as no XMP.
     /// </summary>
     public override string? ReadXmp(Stream asset)
     {
@@ -59,11 +57,11 @@ public sealed class GifHandler : ReadOnlyAssetHandler
         if (rawLength > AssetIo.MaxXmpBytes)
             throw new AssetFormatException(Format, xmp.Offset, $"XMP application extension of {rawLength} bytes is larger than the {AssetIo.MaxXmpBytes}-byte limit");
         byte[] raw = AssetIo.ReadBytesAt(asset, xmp.DataStart, rawLength, Format, "XMP application extension");
-        if (raw.Length >= RawXmpTrailerLength && EndsWithMagicTrailer(raw, RawXmpTrailerLength))
-            return Encoding.UTF8.GetString(raw, 0, raw.Length - RawXmpTrailerLength);
+        if (raw.Length >= XmpTrailerLength && EndsWithMagicTrailer(raw))
+            return Encoding.UTF8.GetString(raw, 0, raw.Length - XmpTrailerLength);
         byte[] decoded = DecodeSubBlocks(asset, xmp);
-        if (decoded.Length >= DecodedXmpTrailerLength && EndsWithMagicTrailer(decoded, DecodedXmpTrailerLength))
-            return Encoding.UTF8.GetString(decoded, 0, decoded.Length - DecodedXmpTrailerLength);
+        if (decoded.Length >= XmpTrailerLength && EndsWithMagicTrailer(decoded))
+            return Encoding.UTF8.GetString(decoded, 0, decoded.Length - XmpTrailerLength);
         return null;
     }
 
@@ -74,12 +72,12 @@ public sealed class GifHandler : ReadOnlyAssetHandler
         return Scan(asset).Store is { } store ? [new HashRange(store.Offset, store.End - store.Offset)] : [];
     }
 
-    /// <summary>The trailer is 01, then bytes counting down from FF (to 01 before a raw packet's terminator, to 00 in sub-blocks).</summary>
-    private static bool EndsWithMagicTrailer(byte[] data, int length)
+    /// <summary>The trailer is 01, then 256 bytes counting down from FF to 00.</summary>
+    private static bool EndsWithMagicTrailer(byte[] data)
     {
-        int start = data.Length - length;
+        int start = data.Length - XmpTrailerLength;
         if (data[start] != 0x01) return false;
-        for (int i = 1; i < length; i++)
+        for (int i = 1; i < XmpTrailerLength; i++)
         {
             if (data[start + i] != (byte)(0xFF - (i - 1))) return false;
         }
