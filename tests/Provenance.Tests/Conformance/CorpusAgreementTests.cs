@@ -67,11 +67,15 @@ public class CorpusAgreementTests(ITestOutputHelper output)
         ["rs__identity__claim_aggregation__ica_validation__valid_until_in_past.jpg"] = CawgIdentity,
     };
 
-    /// <summary>Codes by which prov says "the store itself could not be read", which is what c2pa-rs's `Error` state means.</summary>
+    /// <summary>
+    /// Codes by which prov says "the store itself could not be evaluated", which is what c2pa-rs's `Error` state means
+    /// (it refused the store). `algorithm.unsupported` is here because C2PA 2.2 §15.4.1 gives it for a claim with no
+    /// `alg` anywhere, the case c2pa-rs reports as Error.
+    /// </summary>
     public static readonly IReadOnlySet<string> StructuralCodes = new HashSet<string>
     {
         ValidationCodes.ClaimMissing, ValidationCodes.ClaimMultiple, ValidationCodes.ClaimMalformed,
-        ValidationCodes.ClaimCborInvalid, ValidationCodes.GeneralError,
+        ValidationCodes.ClaimCborInvalid, ValidationCodes.GeneralError, ValidationCodes.AlgorithmUnsupported,
     };
 
     public static string ReportPath => Path.Combine(Path.GetTempPath(), "prov-corpus-agreement.md");
