@@ -73,7 +73,10 @@ internal sealed class PdfDocument
 
     private readonly Stream _stream;
     private readonly long _length;
-    private readonly Dictionary<int, long> _offsets = new();
+    private const int MaxDefinitionsKept = 8;
+
+    /// <summary>Where each object number is defined, in file order (the last is current; earlier ones are fallbacks).</summary>
+    private readonly Dictionary<int, List<long>> _offsets = new();
     private readonly Dictionary<int, object> _cache = new();
     private Dictionary<int, (int Stream, int Index)>? _compressed;
     private long _lastRootOffset = -1;
@@ -192,10 +195,28 @@ internal sealed class PdfDocument
     {
         if (_cache.TryGetValue(number, out object? cached)) return cached;
         object value;
-        if (_offsets.TryGetValue(number, out long offset)) value = ReadIndirectObject(number, offset);
+        if (_offsets.TryGetValue(number, out List<long>? offsets)) value = ReadLatestDefinition(number, offsets);
         else value = LoadFromObjectStream(number) ?? PdfNull.Instance;
         _cache[number] = value;
         return value;
+    }
+
+    /// <summary>
+    /// The last definition that parses. The scan cannot tell `N G obj` inside binary stream data from a real object,
+    /// so a chance match that does not parse falls back to the definition before it.
+    /// </summary>
+    private object ReadLatestDefinition(int number, List<long> offsets)
+    {
+        for (int i = offsets.Count - 1; ; i--)
+        {
+            try
+            {
+                return ReadIndirectObject(number, offsets[i]);
+            }
+            catch (AssetFormatException) when (i > 0)
+            {
+            }
+        }
     }
 
     /// <summary>`N G obj value [stream … endstream] endobj` at <paramref name="offset"/>.</summary>
@@ -368,9 +389,13 @@ internal sealed class PdfDocument
             long objectOffset = chunkOffset + i + 1;
             if (objectOffset <= lastAccepted) continue;
             if (!long.TryParse(Encoding.ASCII.GetString(chunk[(i + 1)..(numberEnd + 1)]), out long number) || number > int.MaxValue) continue;
-            if (!_offsets.ContainsKey((int)number) && _offsets.Count == MaxObjects)
-                throw new AssetFormatException(Format, objectOffset, $"more than {MaxObjects} objects");
-            _offsets[(int)number] = objectOffset;
+            if (!_offsets.TryGetValue((int)number, out List<long>? definitions))
+            {
+                if (_offsets.Count == MaxObjects) throw new AssetFormatException(Format, objectOffset, $"more than {MaxObjects} objects");
+                _offsets[(int)number] = definitions = new List<long>(1);
+            }
+            if (definitions.Count == MaxDefinitionsKept) definitions.RemoveAt(0);
+            definitions.Add(objectOffset);
             lastAccepted = objectOffset;
         }
     }

@@ -100,6 +100,15 @@ public class PdfHandlerTests
     }
 
     [Fact]
+    public void ObjLookalikeInsideStreamData_DoesNotHideTheRealObject()
+    {
+        // The scan finds `4 0 obj` inside the store's bytes (after the real object 4); it does not parse, so the real one counts.
+        byte[] store = C2paStore(400);
+        Encoding.ASCII.GetBytes("\n4 0 obj\n<< /X ]").CopyTo(store, 200);
+        Assert.Equal(store, Read(_handler, Pdf(store)));
+    }
+
+    [Fact]
     public void LengthPastTheEnd_IsRefused()
     {
         byte[] pdf = Pdf(C2paStore(300));
