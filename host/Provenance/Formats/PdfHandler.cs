@@ -79,6 +79,12 @@ internal sealed class PdfDocument
     private readonly Dictionary<int, List<long>> _offsets = new();
     private readonly Dictionary<int, object> _cache = new();
     private Dictionary<int, (int Stream, int Index)>? _compressed;
+    private const int MaxRootsKept = 16;
+    private const int MaxLoadDepth = 32;
+
+    /// <summary>Offsets of `/Root` keys in file order, the last <see cref="MaxRootsKept"/> (the last that parses names the catalog).</summary>
+    private readonly List<long> _roots = new();
+    private readonly HashSet<int> _loading = new();
     private long _lastRootOffset = -1;
     private bool _encrypted;
 
@@ -100,13 +106,38 @@ internal sealed class PdfDocument
     }
 
     /// <summary>The document catalog named by the last trailer's `/Root`.</summary>
+    /// <remarks>A `/Root` lookalike inside stream data that does not lead to a dictionary falls back to the one before it.</remarks>
     public PdfDictionary Catalog()
     {
-        if (_lastRootOffset < 0) throw new AssetFormatException(Format, _length, "no trailer names a document catalog (/Root)");
-        var lexer = Window(_lastRootOffset, SmallWindow, out _);
-        lexer.ReadObject();
-        if (lexer.ReadObject() is not PdfRef root) throw new AssetFormatException(Format, _lastRootOffset, "/Root is not an indirect reference");
-        return Resolve(root) as PdfDictionary ?? throw new AssetFormatException(Format, _lastRootOffset, $"/Root {root.Number} {root.Generation} R is not a dictionary");
+        if (_roots.Count == 0) throw new AssetFormatException(Format, _length, "no trailer names a document catalog (/Root)");
+        for (int i = _roots.Count - 1; ; i--)
+        {
+            try
+            {
+                return CatalogAt(_roots[i]);
+            }
+            catch (AssetFormatException) when (i > 0)
+            {
+            }
+        }
+    }
+
+    private PdfDictionary CatalogAt(long rootOffset)
+    {
+        _lastRootOffset = rootOffset;
+        var lexer = Window(rootOffset, SmallWindow, out _);
+        object value;
+        try
+        {
+            lexer.ReadObject();
+            value = lexer.ReadObject();
+        }
+        catch (PdfWindowExhaustedException)
+        {
+            throw new AssetFormatException(Format, rootOffset, "/Root is followed by an unterminated token");
+        }
+        if (value is not PdfRef root) throw new AssetFormatException(Format, rootOffset, "/Root is not an indirect reference");
+        return Resolve(root) as PdfDictionary ?? throw new AssetFormatException(Format, rootOffset, $"/Root {root.Number} {root.Generation} R is not a dictionary");
     }
 
     /// <summary>
@@ -191,14 +222,27 @@ internal sealed class PdfDocument
         }
     }
 
+    /// <summary>
+    /// Loading one object can load others (an indirect `/Length`, an object stream), so loads nest: an object that needs
+    /// itself, or nesting deeper than <see cref="MaxLoadDepth"/>, is malformed rather than a stack overflow.
+    /// </summary>
     private object Load(int number)
     {
         if (_cache.TryGetValue(number, out object? cached)) return cached;
-        object value;
-        if (_offsets.TryGetValue(number, out List<long>? offsets)) value = ReadLatestDefinition(number, offsets);
-        else value = LoadFromObjectStream(number) ?? PdfNull.Instance;
-        _cache[number] = value;
-        return value;
+        if (!_loading.Add(number)) throw new AssetFormatException(Format, 0, $"object {number} needs itself to be read (e.g. its own /Length)");
+        if (_loading.Count > MaxLoadDepth) throw new AssetFormatException(Format, 0, $"reading object {number} needs more than {MaxLoadDepth} other objects in a chain");
+        try
+        {
+            object value;
+            if (_offsets.TryGetValue(number, out List<long>? offsets)) value = ReadLatestDefinition(number, offsets);
+            else value = LoadFromObjectStream(number) ?? PdfNull.Instance;
+            _cache[number] = value;
+            return value;
+        }
+        finally
+        {
+            _loading.Remove(number);
+        }
     }
 
     /// <summary>
@@ -297,9 +341,9 @@ internal sealed class PdfDocument
         if (_compressed is null)
         {
             _compressed = new Dictionary<int, (int, int)>();
-            foreach (int candidate in new List<int>(_offsets.Keys))
+            foreach (var (candidate, definitions) in new List<KeyValuePair<int, List<long>>>(_offsets))
             {
-                if (Load(candidate) is not PdfStreamObject { } objectStream || Resolve(objectStream.Dictionary.Get("Type")) is not PdfName { Value: "ObjStm" }) continue;
+                if (!MentionsObjectStream(definitions[^1]) || Load(candidate) is not PdfStreamObject { } objectStream || Resolve(objectStream.Dictionary.Get("Type")) is not PdfName { Value: "ObjStm" }) continue;
                 if (_encrypted) throw new AssetFormatException(Format, objectStream.DataOffset, "object streams of an encrypted PDF cannot be read without decrypting them");
                 long count = Resolve(objectStream.Dictionary.Get("N")) as long? ?? 0;
                 if (count < 0 || count > PdfLexer.MaxItems)
@@ -318,6 +362,15 @@ internal sealed class PdfDocument
             throw new AssetFormatException(Format, stream.DataOffset, $"object {number} lies outside object stream {location.Stream}");
         var lexer = new PdfLexer(data, data.Length, stream.DataOffset, windowEndsFile: true) { Position = (int)at };
         return lexer.ReadObject();
+    }
+
+    /// <summary>A cheap look at an object's first bytes, so building the object-stream index parses only object streams.</summary>
+    private bool MentionsObjectStream(long offset)
+    {
+        Span<byte> head = stackalloc byte[512];
+        int length = (int)Math.Min(head.Length, _length - offset);
+        AssetIo.ReadAt(_stream, offset, head[..length], Format, "object");
+        return head[..length].IndexOf("/ObjStm"u8) >= 0;
     }
 
     private List<(int Number, long Offset)> ObjectStreamHeader(PdfStreamObject stream, int count) =>
@@ -353,10 +406,10 @@ internal sealed class PdfDocument
             ReadOnlySpan<byte> chunk = buffer.AsSpan(0, length);
             int limit = atEnd ? length : length - ScanOverlap;
             FindObjects(chunk, start, limit, ref lastAccepted);
-            FindKey(chunk, start, limit, "/Root"u8, ref _lastRootOffset);
-            long encrypt = -1;
-            FindKey(chunk, start, limit, "/Encrypt"u8, ref encrypt);
-            if (encrypt >= 0) _encrypted = true;
+            FindKeys(chunk, start, limit, "/Root"u8, _roots, MaxRootsKept);
+            var encrypt = new List<long>();
+            FindKeys(chunk, start, limit, "/Encrypt"u8, encrypt, 1);
+            if (encrypt.Count > 0) _encrypted = true;
             if (atEnd) break;
             start += limit - ScanOverlap;
         }
@@ -400,7 +453,7 @@ internal sealed class PdfDocument
         }
     }
 
-    private static void FindKey(ReadOnlySpan<byte> chunk, long chunkOffset, int limit, ReadOnlySpan<byte> key, ref long last)
+    private static void FindKeys(ReadOnlySpan<byte> chunk, long chunkOffset, int limit, ReadOnlySpan<byte> key, List<long> found, int keep)
     {
         int from = 0;
         while (true)
@@ -413,7 +466,9 @@ internal sealed class PdfDocument
             int after = at + key.Length;
             if (after < chunk.Length && !PdfLexer.IsWhitespace(chunk[after]) && !PdfLexer.IsDelimiter(chunk[after])) continue;
             long offset = chunkOffset + at;
-            if (offset > last) last = offset;
+            if (found.Count > 0 && offset <= found[^1]) continue;
+            if (found.Count == keep) found.RemoveAt(0);
+            found.Add(offset);
         }
     }
 }

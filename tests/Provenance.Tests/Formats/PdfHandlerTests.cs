@@ -135,6 +135,36 @@ public class PdfHandlerTests
     }
 
     [Fact]
+    public void LengthThatNeedsItself_IsRefused_NotAStackOverflow()
+    {
+        var pdf = new PdfWriter()
+            .Object(1, "<< /Type /Catalog /Pages 2 0 R /AF [4 0 R] >>").Object(2, Pages).Object(3, Page)
+            .Object(4, "<< /Type /Filespec /AFRelationship /C2PA_Manifest /EF << /F 5 0 R >> >>")
+            .Stream(5, "/Type /EmbeddedFile", C2paStore(100), length: "5 0 R");
+        Assert.Contains("needs itself", Refuses(_handler, pdf.Finish(1)).Problem);
+    }
+
+    [Fact]
+    public void LongChainOfStreamLengths_IsRefused_NotAStackOverflow()
+    {
+        // Each stream's /Length is the next stream: reading one needs the whole chain.
+        var pdf = new PdfWriter()
+            .Object(1, "<< /Type /Catalog /Pages 2 0 R /AF [4 0 R] >>").Object(2, Pages).Object(3, Page)
+            .Object(4, "<< /Type /Filespec /AFRelationship /C2PA_Manifest /EF << /F 10 0 R >> >>");
+        for (int n = 10; n < 200; n++) pdf.Stream(n, "", [1], length: $"{n + 1} 0 R");
+        Assert.Contains("chain", Refuses(_handler, pdf.Finish(1)).Problem);
+    }
+
+    [Fact]
+    public void RootLookalikeAfterTheTrailer_DoesNotHideIt()
+    {
+        // Junk after %%EOF is common; a `/Root` in it that leads nowhere falls back to the trailer's.
+        byte[] store = C2paStore(400);
+        byte[] pdf = Concat(Pdf(store), Encoding.ASCII.GetBytes("% appended by a careless tool /Root (never closed"));
+        Assert.Equal(store, Read(_handler, pdf));
+    }
+
+    [Fact]
     public void DeeplyNestedArrays_AreRefused_NotRecursedForever()
     {
         var pdf = new PdfWriter()
