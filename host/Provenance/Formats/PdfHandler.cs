@@ -65,11 +65,13 @@ internal sealed class PdfDocument
     public const string Format = "pdf";
     private const int MaxObjects = 2_000_000;
     private const int MaxReferenceChain = 32;
-    private const int SmallWindow = 64 * 1024;
+    private const int SmallWindow = 4 * 1024;
+    private const int MediumWindow = 256 * 1024;
     private const int LargeWindow = 4 * 1024 * 1024;
     private const int ScanChunk = 1 << 20;
     private const int ScanOverlap = 48;
     private const int MaxObjectStreamBytes = 64 * 1024 * 1024;
+    private const int MaxAssociatedFiles = 1024;
 
     private readonly Stream _stream;
     private readonly long _length;
@@ -79,6 +81,8 @@ internal sealed class PdfDocument
     private readonly Dictionary<int, List<long>> _offsets = new();
     private readonly Dictionary<int, object> _cache = new();
     private Dictionary<int, (int Stream, int Index)>? _compressed;
+    private readonly Dictionary<int, ObjectStream> _objectStreams = new();
+    private long _inflatedBytes;
     private const int MaxRootsKept = 16;
     private const int MaxLoadDepth = 32;
 
@@ -147,6 +151,8 @@ internal sealed class PdfDocument
     public PdfStreamObject? FindManifestStream()
     {
         if (Resolve(Catalog().Get("AF")) is not PdfArray associatedFiles) return null;
+        if (associatedFiles.Count > MaxAssociatedFiles)
+            throw new AssetFormatException(Format, _lastRootOffset, $"the catalog's /AF lists {associatedFiles.Count} files, more than {MaxAssociatedFiles}");
         var found = new List<PdfDictionary>();
         foreach (object item in associatedFiles)
         {
@@ -264,25 +270,21 @@ internal sealed class PdfDocument
     }
 
     /// <summary>`N G obj value [stream … endstream] endobj` at <paramref name="offset"/>.</summary>
+    /// <summary>Parses in a small window first (most objects are short), then larger ones up to <see cref="LargeWindow"/>.</summary>
     private object ReadIndirectObject(int number, long offset)
     {
-        var lexer = Window(offset, SmallWindow, out bool endsFile);
-        try
+        foreach (int size in new[] { SmallWindow, MediumWindow, LargeWindow })
         {
-            return ParseIndirectObject(lexer, number, offset);
-        }
-        catch (PdfWindowExhaustedException) when (!endsFile)
-        {
-            lexer = Window(offset, LargeWindow, out endsFile);
+            var lexer = Window(offset, size, out bool endsFile);
             try
             {
                 return ParseIndirectObject(lexer, number, offset);
             }
-            catch (PdfWindowExhaustedException)
+            catch (PdfWindowExhaustedException) when (!endsFile)
             {
-                throw new AssetFormatException(Format, offset, $"object {number} is larger than {LargeWindow} bytes before its stream data");
             }
         }
+        throw new AssetFormatException(Format, offset, $"object {number} is larger than {LargeWindow} bytes before its stream data");
     }
 
     private object ParseIndirectObject(PdfLexer lexer, int number, long offset)
@@ -341,26 +343,23 @@ internal sealed class PdfDocument
         if (_compressed is null)
         {
             _compressed = new Dictionary<int, (int, int)>();
-            foreach (var (candidate, definitions) in new List<KeyValuePair<int, List<long>>>(_offsets))
+            var candidates = new List<KeyValuePair<int, List<long>>>(_offsets);
+            // A later object stream (an incremental update) redefines the objects of an earlier one.
+            candidates.Sort((a, b) => a.Value[^1].CompareTo(b.Value[^1]));
+            foreach (var (candidate, definitions) in candidates)
             {
                 if (!MentionsObjectStream(definitions[^1]) || Load(candidate) is not PdfStreamObject { } objectStream || Resolve(objectStream.Dictionary.Get("Type")) is not PdfName { Value: "ObjStm" }) continue;
                 if (_encrypted) throw new AssetFormatException(Format, objectStream.DataOffset, "object streams of an encrypted PDF cannot be read without decrypting them");
-                long count = Resolve(objectStream.Dictionary.Get("N")) as long? ?? 0;
-                if (count < 0 || count > PdfLexer.MaxItems)
-                    throw new AssetFormatException(Format, objectStream.DataOffset, $"object stream {candidate} claims {count} objects");
-                var header = ObjectStreamHeader(objectStream, (int)count);
-                for (int i = 0; i < header.Count; i++) _compressed.TryAdd(header[i].Number, (candidate, i));
+                ObjectStream contents = Inflated(objectStream);
+                for (int i = 0; i < contents.Entries.Count; i++) _compressed[contents.Entries[i].Number] = (candidate, i);
             }
         }
         if (!_compressed.TryGetValue(number, out var location)) return null;
-        var stream = (PdfStreamObject)Load(location.Stream);
-        byte[] data = ReadStreamData(stream, MaxObjectStreamBytes, $"object stream {location.Stream}");
-        var entries = ParseObjectStreamHeader(data, stream, (int)(Resolve(stream.Dictionary.Get("N")) as long? ?? 0));
-        long first = Resolve(stream.Dictionary.Get("First")) as long? ?? throw new AssetFormatException(Format, stream.DataOffset, $"object stream {location.Stream} has no /First");
-        long at = first + entries[location.Index].Offset;
-        if (first < 0 || at < 0 || at >= data.Length)
-            throw new AssetFormatException(Format, stream.DataOffset, $"object {number} lies outside object stream {location.Stream}");
-        var lexer = new PdfLexer(data, data.Length, stream.DataOffset, windowEndsFile: true) { Position = (int)at };
+        ObjectStream inflated = Inflated((PdfStreamObject)Load(location.Stream));
+        long at = inflated.First + inflated.Entries[location.Index].Offset;
+        if (at < 0 || at >= inflated.Data.Length)
+            throw new AssetFormatException(Format, inflated.Stream.DataOffset, $"object {number} lies outside object stream {location.Stream}");
+        var lexer = new PdfLexer(inflated.Data, inflated.Data.Length, inflated.Stream.DataOffset, windowEndsFile: true) { Position = (int)at };
         return lexer.ReadObject();
     }
 
@@ -373,8 +372,23 @@ internal sealed class PdfDocument
         return head[..length].IndexOf("/ObjStm"u8) >= 0;
     }
 
-    private List<(int Number, long Offset)> ObjectStreamHeader(PdfStreamObject stream, int count) =>
-        ParseObjectStreamHeader(ReadStreamData(stream, MaxObjectStreamBytes, $"object stream {stream.Number}"), stream, count);
+    private sealed record ObjectStream(PdfStreamObject Stream, byte[] Data, long First, List<(int Number, long Offset)> Entries);
+
+    /// <summary>Each object stream is inflated once; all of them together may inflate to at most <see cref="MaxObjectStreamBytes"/>.</summary>
+    private ObjectStream Inflated(PdfStreamObject stream)
+    {
+        if (_objectStreams.TryGetValue(stream.Number, out ObjectStream? done)) return done;
+        long count = Resolve(stream.Dictionary.Get("N")) as long? ?? 0;
+        if (count < 0 || count > PdfLexer.MaxItems)
+            throw new AssetFormatException(Format, stream.DataOffset, $"object stream {stream.Number} claims {count} objects");
+        long first = Resolve(stream.Dictionary.Get("First")) as long? ?? throw new AssetFormatException(Format, stream.DataOffset, $"object stream {stream.Number} has no /First");
+        if (first < 0) throw new AssetFormatException(Format, stream.DataOffset, $"object stream {stream.Number} has a negative /First");
+        byte[] data = ReadStreamData(stream, MaxObjectStreamBytes - (int)_inflatedBytes, $"object stream {stream.Number} (with those read before it)");
+        _inflatedBytes += data.Length;
+        var contents = new ObjectStream(stream, data, first, ParseObjectStreamHeader(data, stream, (int)count));
+        _objectStreams[stream.Number] = contents;
+        return contents;
+    }
 
     private static List<(int Number, long Offset)> ParseObjectStreamHeader(byte[] data, PdfStreamObject stream, int count)
     {

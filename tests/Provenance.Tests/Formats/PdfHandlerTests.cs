@@ -165,6 +165,14 @@ public class PdfHandlerTests
     }
 
     [Fact]
+    public void HugeAssociatedFilesArray_IsRefused()
+    {
+        string refs = string.Concat(System.Linq.Enumerable.Repeat("3 0 R ", 2000));
+        var pdf = new PdfWriter().Object(1, $"<< /Type /Catalog /Pages 2 0 R /AF [{refs}] >>").Object(2, Pages).Object(3, Page);
+        Assert.Contains("/AF lists 2000 files", Refuses(_handler, pdf.Finish(1)).Problem);
+    }
+
+    [Fact]
     public void DeeplyNestedArrays_AreRefused_NotRecursedForever()
     {
         var pdf = new PdfWriter()
