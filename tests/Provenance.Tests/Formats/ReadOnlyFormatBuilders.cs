@@ -168,6 +168,9 @@ internal static class ReadOnlyFormatBuilders
 
         public long Length => _pdf.Length;
 
+        /// <summary>Where the data of the last stream written starts.</summary>
+        public long LastStreamDataOffset { get; private set; }
+
         public PdfWriter Object(int number, string body)
         {
             _offsets[number] = _pdf.Length;
@@ -180,6 +183,7 @@ internal static class ReadOnlyFormatBuilders
         {
             _offsets[number] = _pdf.Length;
             Write($"{number} 0 obj\n<< {dictionaryEntries} /Length {length ?? data.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} >>\nstream\r\n");
+            LastStreamDataOffset = _pdf.Length;
             _pdf.Write(data);
             Write("\r\nendstream\nendobj\n");
             return this;
