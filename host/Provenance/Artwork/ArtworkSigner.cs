@@ -57,6 +57,8 @@ public static class ArtworkSigner
         string? existingXmp;
         await using (var probe = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
+            // Read-only formats are signed into a sidecar: the file keeps its bytes, so no XMP is written into it.
+            if (handler is { CanWrite: false }) handler = null;
             existingXmp = handler?.ReadXmp(probe);
         }
 

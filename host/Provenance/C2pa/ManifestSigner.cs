@@ -114,7 +114,8 @@ public sealed class ManifestSigner
     /// <summary>
     /// Signs a file. The result is written to a temporary file in the output's folder, flushed and renamed over
     /// <paramref name="outputPath"/>; the input is untouched unless it is the output. A file no embedded handler
-    /// reads keeps its bytes and gets its store in a `.c2pa` sidecar beside the output.
+    /// writes (unknown, or <see cref="IAssetHandler.CanWrite"/> false) keeps its bytes and gets its store in a `.c2pa`
+    /// sidecar beside the output.
     /// </summary>
     public async Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers = null, CancellationToken cancellationToken = default)
     {
@@ -129,7 +130,8 @@ public sealed class ManifestSigner
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 IAssetHandler? handler = (handlers ?? AssetHandlers.Default).ForStream(input);
-                if (handler != null)
+                // A format we only read (PDF, BMFF, GIF, JPEG XL) is signed like an unknown one: into a sidecar.
+                if (handler is { CanWrite: true })
                 {
                     result = await SignAsync(input, output, handler, request, signer, cancellationToken).ConfigureAwait(false);
                 }

@@ -12,8 +12,14 @@ public sealed class AssetHandlers
 
     private readonly List<IAssetHandler> _handlers = [];
 
-    /// <summary>The handlers this library ships (embedded formats; the sidecar handler is chosen explicitly, not sniffed).</summary>
-    public static AssetHandlers Default { get; } = new AssetHandlers().Add(new JpegHandler()).Add(new PngHandler()).Add(new TiffHandler()).Add(new WebpHandler());
+    /// <summary>
+    /// The handlers this library ships (embedded formats; the sidecar handler is chosen explicitly, not sniffed).
+    /// PDF, BMFF (HEIC/HEIF/AVIF/MP4), GIF and JPEG XL are read only (<see cref="IAssetHandler.CanWrite"/> false):
+    /// their credentials are verified, and signing them writes a sidecar. DNG is a TIFF and is read by the TIFF handler.
+    /// </summary>
+    public static AssetHandlers Default { get; } = new AssetHandlers()
+        .Add(new JpegHandler()).Add(new PngHandler()).Add(new TiffHandler()).Add(new WebpHandler())
+        .Add(new PdfHandler()).Add(new BmffHandler()).Add(new GifHandler()).Add(new JpegXlHandler());
 
     public IReadOnlyList<IAssetHandler> All => _handlers;
 

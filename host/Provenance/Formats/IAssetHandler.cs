@@ -17,7 +17,7 @@ public readonly record struct HashRange(long Start, long Length)
 public sealed record StorePlacement(int StoreLength, IReadOnlyList<HashRange> Exclusions, object? HandlerState);
 
 /// <summary>
-/// One handler per file format (JPEG, PNG, TIFF, WebP; sidecar for everything else).
+/// One handler per file format (JPEG, PNG, TIFF, WebP; PDF, BMFF, GIF and JPEG XL read only; sidecar for everything else).
 /// Handlers stream: memory does not grow with the asset's size. Malformed input throws <see cref="AssetFormatException"/>.
 /// </summary>
 public interface IAssetHandler
@@ -30,6 +30,12 @@ public interface IAssetHandler
 
     /// <summary>True when the first bytes of a file (at least 16 when the file is that long) identify this format.</summary>
     bool CanRead(ReadOnlySpan<byte> header);
+
+    /// <summary>
+    /// False for read-only handlers: signing such a file puts the store in a `.c2pa` sidecar and leaves the asset as it
+    /// is, and <see cref="WriteWithPlaceholder"/> and <see cref="WriteStore"/> throw <see cref="NotSupportedException"/>.
+    /// </summary>
+    bool CanWrite => true;
 
     /// <summary>The embedded JUMBF manifest store, or null when the asset has none.</summary>
     byte[]? ReadManifestStore(Stream asset);

@@ -8,7 +8,7 @@ using System.Text;
 namespace Provenance.Formats;
 
 /// <summary>
-/// PNG: the manifest store travels in a `caBX` chunk right after IHDR (C2PA 2.2 §A.3.3; c2pa-rs png_io does the same),
+/// PNG: the manifest store travels in a `caBX` chunk right after IHDR (C2PA 2.2 §A.3.2; c2pa-rs png_io does the same),
 /// and the data hash leaves out that whole chunk (length, type, data and CRC). XMP travels in an uncompressed `iTXt`
 /// chunk with keyword `XML:com.adobe.xmp`.
 /// </summary>

@@ -7,7 +7,9 @@ using System.Text;
 namespace Provenance.Formats;
 
 /// <summary>
-/// TIFF and BigTIFF: the manifest store is the value of tag 0xCD41 (type UNDEFINED) in IFD0 (C2PA 2.2 §A.3.4).
+/// TIFF and BigTIFF: the manifest store is the value of tag 0xCD41 (type UNDEFINED) in IFD0 (C2PA 2.2 §A.3.5, which covers DNG and
+/// other TIFF-based raw formats too: `AssetHandlers` sniffs a DNG as TIFF). §A.3.5 in 2.2 asks for the store as the only
+/// entry of the last IFD (earlier versions said IFD0); this handler reads both and still writes IFD0.
 /// Writing follows c2pa-rs tiff_io: the source is copied unchanged, then a new IFD0 (the old entries, which keep
 /// pointing at the old data, plus the XMP and C2PA tags) is appended with the store right after it, and the header is
 /// pointed at it. The data hash leaves out only the store: c2pa-rs also leaves out the C2PA entry's count field

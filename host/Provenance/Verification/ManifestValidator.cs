@@ -458,7 +458,8 @@ public static class ManifestValidator
             return;
         }
         string alg = manifestUri.Alg ?? claim.Alg;
-        bool hashMatches = ManifestStore.BoxHash(manifestBox, alg).AsSpan().SequenceEqual(manifestUri.Hash);
+        // c2pa-rs's update manifests name the claim box but hash the manifest box that holds it.
+        bool hashMatches = BoxMatches(manifestBox, alg, manifestUri.Hash) || (!ReferenceEquals(manifestBox, manifest.Box) && BoxMatches(manifest.Box, alg, manifestUri.Hash));
         if (!visited.Add(manifest.Label) || depth >= MaxIngredientDepth)
         {
             if (hashMatches) report.Add(ValidationCodes.IngredientManifestValidated, manifestUri.Url, "the ingredient's manifest is as recorded");
@@ -485,10 +486,21 @@ public static class ManifestValidator
         HashedUri? signatureUri = HashedUri.From(node["claimSignature"]);
         if (signatureUri == null) return;
         JumbfSuperBox? signatureBox = Resolve(store, null, signatureUri.Url);
-        if (signatureBox != null && ManifestStore.BoxHash(signatureBox, signatureUri.Alg ?? claim.Alg).AsSpan().SequenceEqual(signatureUri.Hash))
+        if (signatureBox != null && BoxMatches(signatureBox, signatureUri.Alg ?? claim.Alg, signatureUri.Hash))
             report.Add(ValidationCodes.IngredientClaimSignatureValidated, signatureUri.Url, "the ingredient's claim signature is as recorded");
         else
             report.Fail(ValidationCodes.IngredientClaimSignatureMismatch, signatureUri.Url, "an ingredient's claim signature does not match its hash");
+    }
+
+    /// <summary>
+    /// True when a hashed URI to a manifest or signature superbox matches it. Writers differ on the framing: most hash
+    /// the box's payload (as for assertions, C2PA 2.2 §8.4.2.3), c2pa-rs's update manifests the whole box with its
+    /// 8-byte header; both bind the same bytes, so either is accepted.
+    /// </summary>
+    private static bool BoxMatches(JumbfSuperBox box, string alg, byte[] expected)
+    {
+        if (CryptographicOperations.FixedTimeEquals(ManifestStore.BoxHash(box, alg), expected)) return true;
+        return CryptographicOperations.FixedTimeEquals(DataHasher.HashBytes(JumbfWriter.Write(box), alg), expected);
     }
 
     /// <summary>The manifest an absolute `self#jumbf=/c2pa/LABEL/...` URI points into, or null.</summary>

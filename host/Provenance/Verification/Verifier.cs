@@ -68,7 +68,7 @@ public static class Verifier
     public static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers)
     {
         IAssetHandler? handler = handlers.ForStream(asset);
-        if (handler == null) return ErrorResult(name, null, "The file is not a supported image (JPEG, PNG, TIFF or WebP).");
+        if (handler == null) return ErrorResult(name, null, "The file is not in a format that can carry Content Credentials here (JPEG, PNG, TIFF/DNG, WebP, GIF, JPEG XL, HEIC/HEIF/AVIF, PDF), and it has no .c2pa sidecar.");
         byte[]? storeBytes;
         try
         {

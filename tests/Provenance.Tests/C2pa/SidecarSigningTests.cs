@@ -52,8 +52,18 @@ public class SidecarSigningTests
     public void AnUnknownFileWithoutSidecarIsAnError()
     {
         using TempFolder folder = TestAssets.NewFolder();
+        string path = folder.File("notes.bmp");
+        File.WriteAllBytes(path, "BM\u003a\u0000\u0000\u0000\u0000\u0000\u0000\u0000"u8.ToArray());
+        Assert.Equal(Verdict.Error, Verifier.VerifyFile(path, TrustSettings.None).Verdict);
+    }
+
+    [Fact]
+    public void AGifWithoutCredentialsOrSidecarIsMissing()
+    {
+        // Issue 10 rule 8: GIF is read (not written), so a GIF without credentials is `missing`, not `error`.
+        using TempFolder folder = TestAssets.NewFolder();
         string path = folder.File("notes.gif");
         File.WriteAllBytes(path, Gif);
-        Assert.Equal(Verdict.Error, Verifier.VerifyFile(path, TrustSettings.None).Verdict);
+        Assert.Equal(Verdict.Missing, Verifier.VerifyFile(path, TrustSettings.None).Verdict);
     }
 }
