@@ -86,7 +86,8 @@ internal static class Forger
         Func<List<JumbfBox>, List<JumbfBox>> editAssertions,
         Func<ManifestStore, List<JumbfBox>, Claim, Claim>? newClaim = null,
         IClaimSigner? resigner = null,
-        Func<ParsedCoseSign1, byte[]?>? timeStampToken = null)
+        Func<ParsedCoseSign1, byte[]?>? timeStampToken = null,
+        Func<Manifest, JumbfSuperBox>? editOtherManifest = null)
     {
         byte[] oldStore = ReadStore(file, handler);
         ManifestStore store = ManifestStore.Parse(oldStore);
@@ -122,7 +123,10 @@ internal static class Forger
             }
             return With(active.Box, children);
         }
-        byte[] Store(byte[] coseBytes) => JumbfWriter.Write(With(store.Root, store.Root.Children.Select(c => ReferenceEquals(c, active.Box) ? Manifest(coseBytes) : c)));
+        JumbfBox Other(JumbfBox child) =>
+            editOtherManifest != null && child is JumbfSuperBox box && store.Manifests.FirstOrDefault(m => ReferenceEquals(m.Box, box)) is { } manifest
+                ? editOtherManifest(manifest) : child;
+        byte[] Store(byte[] coseBytes) => JumbfWriter.Write(With(store.Root, store.Root.Children.Select(c => ReferenceEquals(c, active.Box) ? Manifest(coseBytes) : Other(c))));
 
         int withoutPad = Store(ClaimSignature.Encode(protectedHeader, signature, tst, 0)).Length;
         int coseTarget = ClaimSignature.Encode(protectedHeader, signature, tst, 0).Length + (oldStore.Length - withoutPad);

@@ -138,6 +138,35 @@ public sealed class ForgeryTests : IDisposable
         Assert.Null(result.ConsentFor("cawg.ai_training"));
     }
 
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task ChangedEarlierVersionIsRejected(string format)
+    {
+        // Rule 4 (C2PA 2.2 §15.7): a re-signed file carries its earlier version as a parentOf ingredient. Switching the
+        // earlier version's consent to "allowed" breaks the ingredient's hashed URI to that manifest.
+        byte[] first = await Forger.SignAsync(format, pki.Signer());
+        byte[] second;
+        using (var input = new MemoryStream(first))
+        using (var output = new MemoryStream())
+        {
+            await new ManifestSigner().SignAsync(input, output, Forger.Handler(format), Signing.Request(), pki.Signer(), default);
+            second = output.ToArray();
+        }
+        FileVerification genuine = Verify(second, format);
+        Assert.Equal(Verdict.Trusted, genuine.Verdict);
+        Assert.Contains(ValidationCodes.IngredientManifestValidated, genuine.Codes);
+
+        byte[] forged = await Forger.RewriteAsync(second, Forger.Handler(format), boxes => boxes,
+            editOtherManifest: parent => Forger.With(parent.Box, parent.Box.Children.Select(c => ReferenceEquals(c, parent.AssertionStore)
+                ? Forger.With(parent.AssertionStore!, parent.AssertionStore!.Children.Select(a => a is JumbfSuperBox box && box.Label == AssertionLabels.TrainingMining
+                    ? Forger.CborAssertion(AssertionLabels.TrainingMining, Forger.AllowEverything()) : a))
+                : c)));
+
+        FileVerification result = Verify(forged, format);
+        Assert.Equal(Verdict.Invalid, result.Verdict);
+        Assert.Contains(ValidationCodes.IngredientManifestMismatch, result.Codes);
+    }
+
     [Fact]
     public async Task ImpostorWithTheSameNameIsOnlyAClaim()
     {
