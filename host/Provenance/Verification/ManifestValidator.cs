@@ -141,6 +141,23 @@ public static class ManifestValidator
 
     private static void ValidateTimeStamp(ParsedCoseSign1 cose, byte[] claimBytes, TrustSettings trust, ValidationReport report, string signatureUrl)
     {
+        // The time stamp sits in the unsigned header, where anyone can write: whatever its bytes make the ASN.1, CMS
+        // or TSP readers throw, it is reported and ignored (C2PA 2.2 §15.8), never allowed to fail the file.
+        int before = report.Statuses.Count;
+        try
+        {
+            ValidateTimeStampToken(cose, claimBytes, trust, report, signatureUrl);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            report.Statuses.RemoveRange(before, report.Statuses.Count - before);
+            report.TimeStamp = null;
+            report.Add(ValidationCodes.TimeStampMalformed, signatureUrl, "the time stamp cannot be read (" + e.GetType().Name + "); the time stamp is ignored");
+        }
+    }
+
+    private static void ValidateTimeStampToken(ParsedCoseSign1 cose, byte[] claimBytes, TrustSettings trust, ValidationReport report, string signatureUrl)
+    {
         TimeStampToken token;
         try
         {

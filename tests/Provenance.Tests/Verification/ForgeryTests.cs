@@ -123,6 +123,24 @@ public sealed class ForgeryTests : IDisposable
         Assert.Null(result.Time);
     }
 
+    [Fact]
+    public async Task NoJunkTimeStampTurnsAGenuineFileInvalid()
+    {
+        // Random bytes, and DER-shaped junk (a SEQUENCE with lying lengths, a ContentInfo prefix), 200 variants.
+        byte[] signed = await Forger.SignAsync("jpeg", pki.Signer());
+        var random = new Random(2026);
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] junk = new byte[random.Next(1, 120)];
+            random.NextBytes(junk);
+            if (i % 3 == 0) junk[0] = 0x30;
+            if (i % 3 == 1 && junk.Length > 12) new byte[] { 0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D }.CopyTo(junk, 0);
+            byte[] forged = await Forger.RewriteAsync(signed, new JpegHandler(), boxes => boxes, timeStampToken: _ => junk);
+            FileVerification result = Verify(forged, "jpeg");
+            Assert.True(result.Verdict == Verdict.Trusted, $"junk #{i} ({Convert.ToHexString(junk)}): {result.Verdict}: {result.Reason}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Formats))]
     public async Task ChangedConsentWithTheOldHashIsRejected(string format)
