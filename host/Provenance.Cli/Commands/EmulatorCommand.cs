@@ -48,6 +48,9 @@ public sealed class EmulatorCommand : Command
             bool usePty = parse.GetValue(pty) || (tcpPort is null && OperatingSystem.IsLinux());
             if (!usePty && tcpPort is null) tcpPort = 0;
             string stateFolder = Path.GetFullPath(parse.GetValue(state) ?? Path.Combine(ProvPaths.Home, "emulator"));
+            // The emulator's software key is a token's key too: refused when other users can read it, as prov refuses
+            // the embedded token's (issue 18), with the chmod that fixes it.
+            Provenance.IO.KeyFiles.EnsurePrivate(Path.Combine(stateFolder, "softkey.rec"));
             bool auto = parse.GetValue(autoPress);
             bool withChip = parse.GetValue(secureElement);
             TextWriter output = parse.InvocationConfiguration.Output;

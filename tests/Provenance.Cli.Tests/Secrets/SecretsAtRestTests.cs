@@ -96,6 +96,23 @@ public sealed class SecretsAtRestTests : IDisposable
     }
 
     [UnixFact]
+    public async Task TheEmulatorRefusesAKeyOthersCanRead()
+    {
+        string state = Path.Combine(Home, "emulator-state");
+        Directory.CreateDirectory(state);
+        string key = Path.Combine(state, "softkey.rec");
+        File.WriteAllBytes(key, new byte[65]);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        // Refused before it starts serving (so it exits on its own instead of waiting for connections).
+        ProvResult refused = await RunAsync(null, "emulator", "--state", state, "--tcp", "0");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("permissions 0604 for " + key + " are too open", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("chmod 600 " + key, refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [UnixFact]
     public async Task WithAPassphraseTheTokenKeyIsEncryptedAndNeedsIt()
     {
         ProvResult info = await RunAsync(Passphrase, "device", "info", "--json");
