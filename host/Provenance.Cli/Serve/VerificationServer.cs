@@ -190,6 +190,15 @@ public sealed class VerificationServer
             await ReplyAsync(context, 413, TooLarge, close: true);
             return;
         }
+        // An asset and its .c2pa sidecar dropped together: the body is the sidecar (`sidecar` bytes) then the asset.
+        long sidecarLength = 0;
+        if (context.Request.Query.ContainsKey("sidecar")
+            && (!long.TryParse(context.Request.Query["sidecar"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sidecarLength)
+                || sidecarLength > Provenance.Formats.SidecarHandler.MaxStoreBytes || name.EndsWith(".c2pa", StringComparison.OrdinalIgnoreCase)))
+        {
+            await ReplyAsync(context, 400, "sidecar must be the byte length of a .c2pa sent before its file", close: true);
+            return;
+        }
 
         try
         {
@@ -206,10 +215,24 @@ public sealed class VerificationServer
         Task<FileVerification>? check = null;
         try
         {
+            if (sidecarLength > 0)
+            {
+                // Written as NAME.EXT.c2pa beside the upload: the sidecar the verifier looks for first.
+                await using var sidecar = new FileStream(file + Provenance.Formats.SidecarHandler.Extension, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                byte[] head = new byte[Math.Min(sidecarLength, 1 << 16)];
+                long left = sidecarLength;
+                while (left > 0)
+                {
+                    int read = await context.Request.Body.ReadAsync(head.AsMemory(0, (int)Math.Min(left, head.Length)), deadline);
+                    if (read == 0) throw new BadHttpRequestException("the body ended inside the sidecar", 400);
+                    await sidecar.WriteAsync(head.AsMemory(0, read), deadline);
+                    left -= read;
+                }
+            }
             await using (var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
                 byte[] buffer = new byte[1 << 16];
-                long total = 0;
+                long total = sidecarLength;
                 int read;
                 while ((read = await context.Request.Body.ReadAsync(buffer, deadline)) > 0)
                 {

@@ -111,6 +111,49 @@ public sealed class ServeTests : IDisposable
         return null;
     }
 
+    [Fact]
+    public async Task AnAssetAndItsSidecarDroppedTogetherAreCheckedTogether()
+    {
+        // A PSD keeps its bytes and gets painting.c2pa beside it; the gallery drops both on the page.
+        string folder = Path.Combine(_prov.Home, "art");
+        Directory.CreateDirectory(folder);
+        string psd = Path.Combine(folder, "painting.psd");
+        var bytes = new byte[8192];
+        new Random(3).NextBytes(bytes);
+        File.WriteAllBytes(psd, bytes);
+        Assert.Equal(0, (await _prov.RunAsync("sign", psd, "--in-place")).ExitCode);
+        byte[] sidecar = File.ReadAllBytes(Path.Combine(folder, "painting.c2pa"));
+
+        int port = FreePort();
+        using ChildProcess serve = ChildProcess.StartProv(_prov.Home, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            await serve.WaitForLineAsync(l => l.StartsWith("serving", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the serving line");
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+            using HttpResponseMessage together = await http.PostAsync($"/verify?name=painting.psd&sidecar={sidecar.Length}", new ByteArrayContent([.. sidecar, .. bytes]));
+            Assert.Equal(HttpStatusCode.OK, together.StatusCode);
+            JsonElement valid = JsonDocument.Parse(await together.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("valid", valid.GetProperty("verdict").GetString());
+            Assert.Equal("painting.psd", valid.GetProperty("file").GetString());
+
+            JsonElement alone = await PostAsync(http, "painting.psd", bytes);
+            Assert.Equal("error", alone.GetProperty("verdict").GetString());
+            JsonElement stray = await PostAsync(http, "painting.c2pa", sidecar);
+            Assert.Equal("error", stray.GetProperty("verdict").GetString());
+            Assert.Contains("without its asset", stray.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+            // The other file's sidecar does not make this one valid: its hash binds other bytes.
+            bytes[100] ^= 1;
+            using HttpResponseMessage wrong = await http.PostAsync($"/verify?name=painting.psd&sidecar={sidecar.Length}", new ByteArrayContent([.. sidecar, .. bytes]));
+            Assert.Equal("invalid", JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()).RootElement.GetProperty("verdict").GetString());
+        }
+        finally
+        {
+            serve.Kill();
+        }
+    }
+
     private static async Task<JsonElement> PostAsync(HttpClient http, string name, byte[] body)
     {
         using HttpResponseMessage response = await http.PostAsync("/verify?name=" + Uri.EscapeDataString(name), new ByteArrayContent(body));
