@@ -20,7 +20,7 @@ public static class AssetFile
     public static Stream OpenRead(string path)
     {
         Stream file = Opener.Value?.Invoke(path) ?? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        return new BufferedStream(file, BufferSize);
+        return new ReadAheadStream(file, BufferSize);
     }
 
     /// <summary>
