@@ -38,7 +38,7 @@ public sealed class ManifestSigner
     public Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken = default)
     {
         input.Position = 0;
-        byte[]? previousStore = handler is SidecarHandler ? null : handler.ReadManifestStore(input);
+        byte[]? previousStore = handler is SidecarHandler ? null : handler.ReadManifestStoreBeforeCopy(input);
         return SignAsync(input, output, handler, request, signer, previousStore, cancellationToken);
     }
 
