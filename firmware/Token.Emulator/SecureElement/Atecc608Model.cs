@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ProvenanceDevice.Token.Hal;
 using ProvenanceDevice.Token.SecureElement;
 
@@ -17,7 +18,7 @@ namespace ProvenanceDevice.Token.Emulator.SecureElement;
 /// (config, slots, OTP, counters) survives across runs, as on the real part; note that there it is a
 /// plain file, so this model protects nothing and is for development and tests only.
 /// </summary>
-public sealed class Atecc608Model : II2cBus
+public sealed partial class Atecc608Model : II2cBus
 {
     /// <summary>Watchdog period after a wake (ChipMode bit 2 = 0).</summary>
     public const int WatchdogMs = 1300;
@@ -708,7 +709,7 @@ public sealed class Atecc608Model : II2cBus
         string temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, state, ModelStateJson.Options);
+            JsonSerializer.Serialize(stream, state, ModelStateJson.Default.ModelState);
             stream.Flush(true);
         }
         File.Move(temp, path, overwrite: true);
@@ -719,7 +720,7 @@ public sealed class Atecc608Model : II2cBus
         ModelState? state;
         try
         {
-            state = JsonSerializer.Deserialize<ModelState>(File.ReadAllBytes(path), ModelStateJson.Options);
+            state = JsonSerializer.Deserialize(File.ReadAllBytes(path), ModelStateJson.Default.ModelState);
         }
         catch (JsonException e)
         {
@@ -788,8 +789,8 @@ public sealed class Atecc608Model : II2cBus
         public int[]? Counters { get; set; }
     }
 
-    private static class ModelStateJson
-    {
-        public static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
-    }
+    /// <summary>The state file's serialiser, generated at compile time (no reflection: prov's native AOT build runs this model).</summary>
+    [JsonSourceGenerationOptions(WriteIndented = true)]
+    [JsonSerializable(typeof(ModelState))]
+    private sealed partial class ModelStateJson : JsonSerializerContext;
 }

@@ -42,7 +42,7 @@ public sealed class BenchCommand : Command
                 var array = new JsonArray();
                 foreach (BenchResult r in results)
                 {
-                    array.Add(new JsonObject
+                    array.Add((JsonNode)new JsonObject
                     {
                         ["name"] = r.Name, ["ours"] = r.Ours, ["reference"] = r.Reference,
                         ["oursSeconds"] = r.OursSeconds, ["referenceSeconds"] = r.ReferenceSeconds, ["ratio"] = r.Ratio, ["unit"] = r.Unit,

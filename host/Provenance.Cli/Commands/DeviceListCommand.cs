@@ -29,9 +29,9 @@ public sealed class DeviceListCommand : Command
             if (parse.GetValue(json))
             {
                 var tokens = new JsonArray();
-                foreach (ProbedToken p in found) tokens.Add(DeviceCommand.StatusJson(p.Endpoint, p.Status!, withVersion: false));
+                foreach (ProbedToken p in found) tokens.Add((JsonNode)DeviceCommand.StatusJson(p.Endpoint, p.Status!, withVersion: false));
                 var unanswered = new JsonArray();
-                foreach (ProbedToken p in silent) unanswered.Add(new JsonObject { ["endpoint"] = p.Endpoint, ["error"] = p.Error, ["inUse"] = p.InUse });
+                foreach (ProbedToken p in silent) unanswered.Add((JsonNode)new JsonObject { ["endpoint"] = p.Endpoint, ["error"] = p.Error, ["inUse"] = p.InUse });
                 var document = new JsonObject { ["version"] = DeviceCommand.JsonVersion, ["tokens"] = tokens, ["unanswered"] = unanswered };
                 await output.WriteLineAsync(document.ToJsonString(DeviceCommand.Indented));
                 return ExitCodes.Success;

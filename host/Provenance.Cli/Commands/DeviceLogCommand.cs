@@ -31,7 +31,7 @@ public sealed class DeviceLogCommand : Command
                 var entries = new JsonArray();
                 foreach (TokenLogEntry e in log.Entries)
                 {
-                    entries.Add(new JsonObject
+                    entries.Add((JsonNode)new JsonObject
                     {
                         ["index"] = e.Index,
                         ["counter"] = e.Counter,

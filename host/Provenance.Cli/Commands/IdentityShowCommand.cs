@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Provenance.Identity;
 using Provenance.Trust;
@@ -28,29 +29,35 @@ public sealed class IdentityShowCommand : Command
 
             if (parseResult.GetValue(json))
             {
-                var model = new
+                // JsonNode rather than serialising an anonymous type: no reflection, so it works in the native AOT build.
+                var tokenArray = new JsonArray();
+                foreach (EnrolledToken t in tokens)
                 {
-                    version = 1,
-                    name = identity.Name,
-                    email = identity.Email,
-                    url = identity.Url,
-                    fingerprint = identity.Fingerprint,
-                    notBefore = identity.RootCertificate.NotBefore.ToUniversalTime(),
-                    notAfter = identity.RootCertificate.NotAfter.ToUniversalTime(),
-                    development = identity.IsDevelopment,
-                    directory = identity.Directory,
-                    tokens = tokens.Select(t => new
+                    tokenArray.Add((JsonNode)new JsonObject
                     {
-                        serial = t.TokenSerial,
-                        certificateSerial = t.CertificateSerial,
-                        keyProtection = t.KeyProtection,
-                        board = t.Board,
-                        enrolledAt = t.EnrolledAt,
-                        notAfter = t.NotAfter,
-                        revoked = revoked.Contains(t.CertificateSerial),
-                    }),
+                        ["serial"] = t.TokenSerial,
+                        ["certificateSerial"] = t.CertificateSerial,
+                        ["keyProtection"] = t.KeyProtection,
+                        ["board"] = t.Board,
+                        ["enrolledAt"] = t.EnrolledAt,
+                        ["notAfter"] = t.NotAfter,
+                        ["revoked"] = revoked.Contains(t.CertificateSerial),
+                    });
+                }
+                var model = new JsonObject
+                {
+                    ["version"] = 1,
+                    ["name"] = identity.Name,
+                    ["email"] = identity.Email,
+                    ["url"] = identity.Url,
+                    ["fingerprint"] = identity.Fingerprint,
+                    ["notBefore"] = identity.RootCertificate.NotBefore.ToUniversalTime(),
+                    ["notAfter"] = identity.RootCertificate.NotAfter.ToUniversalTime(),
+                    ["development"] = identity.IsDevelopment,
+                    ["directory"] = identity.Directory,
+                    ["tokens"] = tokenArray,
                 };
-                output.WriteLine(JsonSerializer.Serialize(model, JsonOutput.Options));
+                output.WriteLine(model.ToJsonString(JsonOutput.Options));
                 return Task.FromResult(ExitCodes.Success);
             }
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Provenance.Trust;
 
@@ -24,21 +24,22 @@ public sealed class TrustListCommand : Command
             IReadOnlyList<TrustedRoot> roots = trust.List();
             if (parseResult.GetValue(json))
             {
-                var model = new
+                // JsonNode rather than serialising an anonymous type: no reflection, so it works in the native AOT build.
+                var rootArray = new JsonArray();
+                foreach (TrustedRoot r in roots)
                 {
-                    version = 1,
-                    store = trust.Path,
-                    roots = roots.Select(r => new
+                    rootArray.Add((JsonNode)new JsonObject
                     {
-                        name = r.Name,
-                        fingerprint = r.Fingerprint,
-                        subject = r.Subject,
-                        notAfter = r.NotAfter,
-                        added = r.Added,
-                        crlNumber = r.CrlNumber?.ToString(CultureInfo.InvariantCulture),
-                    }),
-                };
-                output.WriteLine(JsonSerializer.Serialize(model, JsonOutput.Options));
+                        ["name"] = r.Name,
+                        ["fingerprint"] = r.Fingerprint,
+                        ["subject"] = r.Subject,
+                        ["notAfter"] = r.NotAfter,
+                        ["added"] = r.Added,
+                        ["crlNumber"] = r.CrlNumber?.ToString(CultureInfo.InvariantCulture),
+                    });
+                }
+                var model = new JsonObject { ["version"] = 1, ["store"] = trust.Path, ["roots"] = rootArray };
+                output.WriteLine(model.ToJsonString(JsonOutput.Options));
                 return Task.FromResult(ExitCodes.Success);
             }
 

@@ -55,7 +55,7 @@ public static class ArtworkSigner
         handlers ??= AssetHandlers.Default;
         IAssetHandler? handler = EnsureSignable(input, handlers);
         string? existingXmp;
-        await using (var probe = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read))
+        await using (Stream probe = AssetFile.OpenRead(input))
         {
             // Read-only formats are signed into a sidecar: the file keeps its bytes, so no XMP is written into it.
             if (handler is { CanWrite: false }) handler = null;
@@ -108,7 +108,7 @@ public static class ArtworkSigner
         handlers ??= AssetHandlers.Default;
         byte[] header = new byte[AssetHandlers.SniffLength];
         int length;
-        using (var probe = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read))
+        using (Stream probe = AssetFile.OpenRead(input))
         {
             length = probe.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         }

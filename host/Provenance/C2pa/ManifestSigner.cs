@@ -38,7 +38,7 @@ public sealed class ManifestSigner
     public Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken = default)
     {
         input.Position = 0;
-        byte[]? previousStore = handler is SidecarHandler ? null : handler.ReadManifestStore(input);
+        byte[]? previousStore = handler is SidecarHandler ? null : handler.ReadManifestStoreBeforeCopy(input);
         return SignAsync(input, output, handler, request, signer, previousStore, cancellationToken);
     }
 
@@ -126,7 +126,7 @@ public sealed class ManifestSigner
         try
         {
             SignResult result;
-            await using (var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            await using (Stream input = AssetFile.OpenRead(inputPath))
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 IAssetHandler? handler = (handlers ?? AssetHandlers.Default).ForStream(input);

@@ -40,6 +40,13 @@ public interface IAssetHandler
     /// <summary>The embedded JUMBF manifest store, or null when the asset has none.</summary>
     byte[]? ReadManifestStore(Stream asset);
 
+    /// <summary>
+    /// The store that signing replaces (it becomes the parent ingredient), read just before <see cref="WriteWithPlaceholder"/>
+    /// copies the asset. A handler whose copy checks the rest of the file as it goes (JPEG: the walk to the
+    /// end-of-image marker) skips that check here, so the input is read once (DESIGN.md "Performance model").
+    /// </summary>
+    byte[]? ReadManifestStoreBeforeCopy(Stream asset) => ReadManifestStore(asset);
+
     /// <summary>The XMP packet embedded in the asset, or null.</summary>
     string? ReadXmp(Stream asset);
 

@@ -29,7 +29,12 @@ public sealed class JpegHandler : IAssetHandler
 
     public bool CanRead(ReadOnlySpan<byte> header) => header.Length >= 3 && header[0] == 0xFF && header[1] == Soi && header[2] == 0xFF;
 
-    public byte[]? ReadManifestStore(Stream asset)
+    public byte[]? ReadManifestStore(Stream asset) => ReadStore(asset, toEndOfImage: true);
+
+    /// <summary>The header segments only: <see cref="WriteWithPlaceholder"/> walks the rest to the end-of-image marker as it copies.</summary>
+    public byte[]? ReadManifestStoreBeforeCopy(Stream asset) => ReadStore(asset, toEndOfImage: false);
+
+    private byte[]? ReadStore(Stream asset, bool toEndOfImage)
     {
         var reader = new SegmentReader(asset);
         using var store = new MemoryStream();
@@ -55,7 +60,7 @@ public sealed class JpegHandler : IAssetHandler
                 Append(store, segment.Payload.AsSpan(16), segment.Offset);
             }
         }
-        reader.ScanToEndOfImage();
+        if (toEndOfImage) reader.ScanToEndOfImage();
         return found ? store.ToArray() : null;
     }
 
@@ -239,6 +244,8 @@ public sealed class JpegHandler : IAssetHandler
         private readonly Stream _stream;
         private readonly byte[] _buffer = new byte[1 << 16];
         private int _bufferStart, _bufferEnd;
+        // Reads start small and double: a walk of the header segments alone (XMP, the store) reads little more than them.
+        private int _fillSize = 4096;
         private long _bufferOffset;
 
         public SegmentReader(Stream stream)
@@ -258,9 +265,15 @@ public sealed class JpegHandler : IAssetHandler
 
         private bool Fill()
         {
+            if (_copyTo != null)
+            {
+                _copyTo.Write(_buffer, _copyFrom, _bufferEnd - _copyFrom);
+                _copyFrom = 0;
+            }
             _bufferOffset += _bufferEnd;
             _bufferStart = 0;
-            _bufferEnd = _stream.Read(_buffer, 0, _buffer.Length);
+            _bufferEnd = _stream.Read(_buffer, 0, _fillSize);
+            _fillSize = Math.Min(_buffer.Length, _fillSize * 2);
             return _bufferEnd > 0;
         }
 
@@ -323,12 +336,23 @@ public sealed class JpegHandler : IAssetHandler
             return marker;
         }
 
-        /// <summary>Writes the SOS segment and copies everything after it unchanged.</summary>
+        /// <summary>While set, every buffer the reader finishes with is written here from <see cref="_copyFrom"/> on.</summary>
+        private Stream? _copyTo;
+        private int _copyFrom;
+
+        /// <summary>
+        /// Writes the SOS segment and copies everything after it unchanged, walking the entropy-coded data to the
+        /// end-of-image marker on the way (a truncated file throws, as <see cref="ScanToEndOfImage"/> does): one read.
+        /// </summary>
         public void CopyRemainder(Stream destination)
         {
             if (!_headerEnded || _sosSegment is not { } sos) throw new AssetFormatException(Format, Position, "no start-of-scan segment: the file has no image data");
             WriteSegment(destination, sos.Marker, sos.Payload);
-            destination.Write(_buffer, _bufferStart, _bufferEnd - _bufferStart);
+            _copyTo = destination;
+            _copyFrom = _bufferStart;
+            ScanToEndOfImage();
+            _copyTo = null;
+            destination.Write(_buffer, _copyFrom, _bufferEnd - _copyFrom);
             _bufferStart = _bufferEnd;
             _stream.CopyTo(destination, 1 << 16);
         }

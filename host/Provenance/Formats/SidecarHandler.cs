@@ -176,7 +176,7 @@ public sealed class SidecarHandler : IAssetHandler
 
     private static byte[]? ReadStoreFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using Stream stream = AssetFile.OpenRead(path);
         return new SidecarHandler().ReadManifestStore(stream);
     }
 

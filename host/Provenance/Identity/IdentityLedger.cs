@@ -25,8 +25,6 @@ internal sealed class IdentityLedger
     public const string FileName = "identity.json";
     private const long MaxFileBytes = 4 * 1024 * 1024;
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     [JsonPropertyName("version")]
     public int Version { get; set; } = 1;
 
@@ -55,7 +53,7 @@ internal sealed class IdentityLedger
         IdentityLedger ledger;
         try
         {
-            ledger = JsonSerializer.Deserialize<IdentityLedger>(File.ReadAllBytes(path), Json)
+            ledger = JsonSerializer.Deserialize(File.ReadAllBytes(path), IdentityLedgerJson.Default.IdentityLedger)
                 ?? throw new IdentityDamagedException(path + " is empty (JSON null).");
         }
         catch (JsonException e)
@@ -126,5 +124,10 @@ internal sealed class IdentityLedger
     private const string LockFileName = ".identity.lock";
 
     public void Save(string directory) =>
-        AtomicFile.Write(Path.Combine(directory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json), overwrite: true);
+        AtomicFile.Write(Path.Combine(directory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, IdentityLedgerJson.Default.IdentityLedger), overwrite: true);
 }
+
+/// <summary>identity.json's serialiser, generated at compile time (no reflection: the native AOT build needs it).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(IdentityLedger))]
+internal sealed partial class IdentityLedgerJson : JsonSerializerContext;

@@ -27,7 +27,7 @@ public static class Verifier
         }
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using Stream stream = AssetFile.OpenRead(path);
             FileVerification embedded = VerifyStream(stream, path, trust, handlers);
             if (embedded.Verdict is not (Verdict.Missing or Verdict.Error)) return embedded;
             // C2PA 2.2 external manifests: `NAME.EXT.c2pa` beside the asset, else `NAME.c2pa`.

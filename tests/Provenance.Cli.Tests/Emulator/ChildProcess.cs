@@ -27,20 +27,27 @@ public sealed class ChildProcess : IDisposable
     /// <summary>prov.dll beside the test assembly (copied there by the project reference).</summary>
     public static string ProvDll => Path.Combine(AppContext.BaseDirectory, "prov.dll");
 
-    /// <summary>Starts `dotnet prov.dll args` with stdin open for the test to write to.</summary>
+    /// <summary>
+    /// A published `prov` executable to run instead of `dotnet prov.dll` (the native AOT binary, which `.ci/run`
+    /// publishes and runs the end-to-end tests against), from the environment variable PROV_EXE; null when unset.
+    /// </summary>
+    public static string? ProvExe => Environment.GetEnvironmentVariable("PROV_EXE") is { Length: > 0 } exe ? Path.GetFullPath(exe) : null;
+
+    /// <summary>Starts `dotnet prov.dll args` (or PROV_EXE) with stdin open for the test to write to.</summary>
     public static ChildProcess StartProv(string home, params string[] args) => StartProv(home, null, args);
 
-    /// <summary>Starts `dotnet prov.dll args` with extra environment variables (e.g. PROV_PASSWORD).</summary>
+    /// <summary>Starts `dotnet prov.dll args` (or PROV_EXE) with extra environment variables (e.g. PROV_PASSWORD).</summary>
     public static ChildProcess StartProv(string home, IReadOnlyDictionary<string, string>? environment, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        string? exe = ProvExe;
+        var start = new ProcessStartInfo(exe ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ProvDll);
+        if (exe is null) start.ArgumentList.Add(ProvDll);
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment["PROV_HOME"] = home;
         start.Environment["PROV_NO_HARDWARE_PROBE"] = "1";

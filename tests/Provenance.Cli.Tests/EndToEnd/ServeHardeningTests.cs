@@ -442,7 +442,7 @@ public sealed class ServeHardeningTests : IDisposable
                     continue;
                 }
                 int serve = Array.IndexOf(args, "serve");
-                if (serve > 0 && args[serve - 1].EndsWith("prov.dll", StringComparison.Ordinal) && Array.IndexOf(args, port) > serve)
+                if (serve > 0 && (args[serve - 1].EndsWith("prov.dll", StringComparison.Ordinal) || args[serve - 1] == ChildProcess.ProvExe) && Array.IndexOf(args, port) > serve)
                 {
                     return pid;
                 }
