@@ -48,6 +48,8 @@ public static class Program
         root.Add(new ServeCommand(Verifier.VerifyFile, TrustLoader.Load));
         root.Add(new ConsentCommand());
         root.Add(new BenchCommand());
+        root.Add(new FingerprintCommand());
+        root.Add(new RegistryCommand());
         root.Add(new IdentityCommand());
         root.Add(new TrustCommand());
         root.Add(new DeviceCommand());

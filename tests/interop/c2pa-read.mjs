@@ -1,6 +1,7 @@
 // Reads a file with c2pa-rs (the @contentauth/c2pa-wasm build, offline) and prints its verdict as JSON:
 //   node c2pa-read.mjs FILE [--trust ROOT.pem] [--verbose]
-// Output: {"state": "Valid|Trusted|Invalid", "codes": [failure and informational codes], "activeManifest": label}
+// Output: {"state": "Valid|Trusted|Invalid", "codes": [failure and informational codes], "activeManifest": label,
+//          "softBindings": [the active manifest's c2pa.soft-binding data]}
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import init, { WasmReader } from '@contentauth/c2pa-wasm';
@@ -35,6 +36,9 @@ try {
   const codes = [...(results.failure ?? []), ...(results.informational ?? [])].map((s) => s.code);
   const result = { state: store.validation_state, codes, activeManifest: store.active_manifest ?? null };
   if (args.includes('--verbose')) result.validation = store.validation_results;
+  // The active manifest's soft bindings as c2pa-rs parsed them (alg and block values), so tests can compare.
+  const active = store.manifests?.[store.active_manifest];
+  result.softBindings = (active?.assertions ?? []).filter((a) => a.label.startsWith('c2pa.soft-binding')).map((a) => a.data);
   console.log(JSON.stringify(result));
 } catch (error) {
   console.log(JSON.stringify({ state: 'Error', codes: [], error: String(error?.message ?? error) }));

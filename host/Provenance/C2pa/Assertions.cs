@@ -20,6 +20,7 @@ public static class AssertionLabels
     public const string IngredientV3 = "c2pa.ingredient.v3";
     public const string Ingredient = "c2pa.ingredient";
     public const string IngredientV2 = "c2pa.ingredient.v2";
+    public const string SoftBinding = "c2pa.soft-binding";
 }
 
 /// <summary>Builds the assertion superboxes of our manifests (C2PA 2.2 §18, CAWG training-and-mining).</summary>
@@ -32,6 +33,32 @@ public static class Assertions
     /// <summary>A JSON assertion box (`json` description UUID, one `json` content box).</summary>
     public static JumbfSuperBox JsonBox(string label, byte[] json) =>
         new(JumbfTypes.Json, label, [new JumbfContentBox("json", json)]);
+
+    /// <summary>
+    /// `c2pa.soft-binding` (C2PA 2.2 §18.10): one block over the whole asset (empty scope) whose value is the
+    /// algorithm's text form, e.g. `ISCC:EEA…` for `io.iscc.v0`. `pad` is required by the CDDL and c2pa-rs.
+    /// </summary>
+    public static JumbfSuperBox SoftBinding(string algorithm, string value)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartMap(3);
+        writer.WriteTextString("alg");
+        writer.WriteTextString(algorithm);
+        writer.WriteTextString("blocks");
+        writer.WriteStartArray(1);
+        writer.WriteStartMap(2);
+        writer.WriteTextString("scope");
+        writer.WriteStartMap(0);
+        writer.WriteEndMap();
+        writer.WriteTextString("value");
+        writer.WriteTextString(value);
+        writer.WriteEndMap();
+        writer.WriteEndArray();
+        writer.WriteTextString("pad");
+        writer.WriteByteString([]);
+        writer.WriteEndMap();
+        return CborBox(AssertionLabels.SoftBinding, writer.Encode());
+    }
 
     /// <summary>`c2pa.actions.v2` with one `c2pa.created` action carrying the IPTC digital source type.</summary>
     public static JumbfSuperBox Actions(string digitalSourceType, HashedUri? parentIngredient)

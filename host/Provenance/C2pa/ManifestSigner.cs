@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Provenance.C2pa.Jumbf;
+using Provenance.Fingerprint;
 using Provenance.Formats;
 using Provenance.Verification;
 
@@ -62,6 +63,7 @@ public sealed class ManifestSigner
         assertionBoxes.Add(Assertions.TrainingMining(request.Consent));
         if (request.ArtistName != null || request.Title != null) assertionBoxes.Add(Assertions.CreativeWork(request.ArtistName, request.Title));
         assertionBoxes.Add(Assertions.Token(request.TokenSerial, request.TokenCounter, request.KeyProtection));
+        if (Fingerprint(input) is { } code) assertionBoxes.Add(Assertions.SoftBinding(IsccImageCode.Algorithm, code.ToString()));
 
         byte[] hashPlaceholder = Assertions.DataHashCbor([new HashRange(0, 0)], new byte[32], HashPadReserve, worstCaseIntegers: true);
         byte[] protectedHeader = ClaimSignature.ProtectedHeader(CoseAlgorithms.ES256, signer.Chain);
@@ -155,6 +157,18 @@ public sealed class ManifestSigner
             if (File.Exists(temp)) File.Delete(temp);
             if (sidecarTemp != null && File.Exists(sidecarTemp)) File.Delete(sidecarTemp);
         }
+    }
+
+    /// <summary>
+    /// The ISCC Image-Code of the input's pixels, or null when they do not decode (not an image, a format the decoder
+    /// lacks, truncated, too large). This decodes from the input before the hashing copy: a second read of the input.
+    /// </summary>
+    private static IsccImageCode? Fingerprint(Stream input)
+    {
+        input.Position = 0;
+        DecodedImage? decoded = ImageDecoder.TryDecode(input);
+        input.Position = 0;
+        return decoded?.Code();
     }
 
     // Named so a later run can find and remove it should this process be killed before the rename (issue 18).

@@ -79,6 +79,26 @@ public class InteropTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task C2paRsReadsOurIsccSoftBinding()
+    {
+        if (!TryInterop(out string interop)) return;
+        using var pki = new TestPki();
+        using TempFolder folder = TestAssets.NewFolder();
+        (byte[] signed, _) = await Signing.SignJpegAsync(TestAssets.SmallJpeg(), pki.Signer());
+        string path = folder.File("fingerprinted.jpg");
+        File.WriteAllBytes(path, signed);
+        string code;
+        using (var stream = new MemoryStream(TestAssets.SmallJpeg()))
+            code = Provenance.Fingerprint.ImageDecoder.TryDecode(stream)!.Code().ToString();
+
+        JsonElement result = RunReader(interop, path, null);
+        Assert.True(result.GetProperty("state").GetString() == "Valid", result.ToString());
+        JsonElement binding = Assert.Single(result.GetProperty("softBindings").EnumerateArray());
+        Assert.Equal("io.iscc.v0", binding.GetProperty("alg").GetString());
+        Assert.Equal(code, Assert.Single(binding.GetProperty("blocks").EnumerateArray()).GetProperty("value").GetString());
+    }
+
+    [Fact]
     public async Task C2paRsSeesTamperingInOurJpeg()
     {
         if (!TryInterop(out string interop)) return;
