@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Provenance.Fingerprint;
 
@@ -26,16 +27,16 @@ public sealed class FingerprintCommand : Command
             IsccImageCode code = decoded.Code();
             if (parseResult.GetValue(json))
             {
-                var model = new
+                var model = new JsonObject
                 {
-                    version = 1,
-                    file = path.FullName,
-                    alg = IsccImageCode.Algorithm,
-                    code = code.ToString(),
-                    width = decoded.Image.Width,
-                    height = decoded.Image.Height,
+                    ["version"] = 1,
+                    ["file"] = path.FullName,
+                    ["alg"] = IsccImageCode.Algorithm,
+                    ["code"] = code.ToString(),
+                    ["width"] = decoded.Image.Width,
+                    ["height"] = decoded.Image.Height,
                 };
-                output.WriteLine(JsonSerializer.Serialize(model, JsonOutput.Options));
+                output.WriteLine(model.ToJsonString(JsonOutput.Options));
             }
             else
             {

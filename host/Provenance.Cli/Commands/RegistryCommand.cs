@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Provenance.Fingerprint;
 using Provenance.Registry;
@@ -46,13 +47,11 @@ public sealed class RegistryAddCommand : Command
             }
             if (parseResult.GetValue(json))
             {
-                var model = new
-                {
-                    version = 1,
-                    registry = registry.Path,
-                    added = added.Select(a => new { file = a.File, manifest = a.Entry.ManifestId, code = a.Entry.Code.ToString(), codeFrom = a.Entry.CodeFromManifest ? "manifest" : "pixels" }),
-                };
-                output.WriteLine(JsonSerializer.Serialize(model, JsonOutput.Options));
+                var list = new JsonArray();
+                foreach (var a in added)
+                    list.Add((JsonNode)new JsonObject { ["file"] = a.File, ["manifest"] = a.Entry.ManifestId, ["code"] = a.Entry.Code.ToString(), ["codeFrom"] = a.Entry.CodeFromManifest ? "manifest" : "pixels" });
+                var model = new JsonObject { ["version"] = 1, ["registry"] = registry.Path, ["added"] = list };
+                output.WriteLine(model.ToJsonString(JsonOutput.Options));
             }
             else
             {
@@ -96,14 +95,11 @@ public sealed class RegistryFindCommand : Command
             IReadOnlyList<RegistryMatch> matches = registry.Find(code, parseResult.GetValue(maxDistance));
             if (parseResult.GetValue(json))
             {
-                var model = new
-                {
-                    version = 1,
-                    file = path.FullName,
-                    code = code.ToString(),
-                    matches = matches.Select(m => new { manifest = m.ManifestId, code = m.Code.ToString(), distance = m.Distance, similarity = m.Similarity, registeredFrom = m.Title }),
-                };
-                output.WriteLine(JsonSerializer.Serialize(model, JsonOutput.Options));
+                var list = new JsonArray();
+                foreach (RegistryMatch m in matches)
+                    list.Add((JsonNode)new JsonObject { ["manifest"] = m.ManifestId, ["code"] = m.Code.ToString(), ["distance"] = m.Distance, ["similarity"] = m.Similarity, ["registeredFrom"] = m.Title });
+                var model = new JsonObject { ["version"] = 1, ["file"] = path.FullName, ["code"] = code.ToString(), ["matches"] = list };
+                output.WriteLine(model.ToJsonString(JsonOutput.Options));
             }
             else if (matches.Count == 0)
             {
