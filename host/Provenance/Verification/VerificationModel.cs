@@ -113,7 +113,14 @@ public static class VerificationModel
 
     private static TokenFacts? TokenOf(ValidationReport report)
     {
-        if (report.Assertion(AssertionLabels.Token) is not { } assertion) return null;
+        // Counter binding (issue 15): the claim's own field, signed by the token it names, is the token's word.
+        ClaimTokenBinding? binding = report.Claim?.TokenBinding;
+        bool counterBound = binding != null && report.Signer != null
+            && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), binding.Serial, StringComparison.Ordinal);
+        if (report.Assertion(AssertionLabels.Token) is not { } assertion)
+        {
+            return counterBound ? new TokenFacts(binding!.Serial, binding.Counter, null, SerialProven(report, binding.Serial), CounterBound: true) : null;
+        }
         try
         {
             CborNode node = CborNode.Decode(assertion.Data);
@@ -128,16 +135,23 @@ public static class VerificationModel
                 null => null,
                 _ => stated,
             };
-            // The serial is proven when a certificate that chains to a trusted root names it (the artist certified that token).
-            bool proven = report.TrustAnchor != null && !report.Failed && report.Signer != null
-                && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), serial, StringComparison.Ordinal);
-            return new TokenFacts(serial, counter, level, proven);
+            if (counterBound)
+            {
+                serial = binding!.Serial;
+                counter = binding.Counter;
+            }
+            return new TokenFacts(serial, counter, level, SerialProven(report, serial), counterBound);
         }
         catch (Exception e) when (ManifestValidator.IsMalformed(e))
         {
             return null;
         }
     }
+
+    /// <summary>The serial is proven when a certificate that chains to a trusted root names it (the artist certified that token).</summary>
+    private static bool SerialProven(ValidationReport report, string? serial) =>
+        report.TrustAnchor != null && !report.Failed && report.Signer != null
+        && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), serial, StringComparison.Ordinal);
 
     private static SourceTypeFacts? SourceTypeOf(ValidationReport report)
     {
