@@ -44,6 +44,9 @@ public static class VerificationModel
         foreach (ValidationStatus status in report.Statuses)
             if (status.Code is ValidationCodes.TimeStampMalformed or ValidationCodes.TimeStampMismatch)
                 notes.Add(Verifier.OneSentence(status.Explanation));
+        // Issue 15: a token revoked from signature N on; this one came before and keeps its verdict.
+        if (report.RevokedFromCounter is { } lostAt && !failed)
+            notes.Add($"token reported lost at signature {lostAt}; this signature came before");
         if (signatureVerified)
         {
             if (source != null && token != null) reasons.Add("The source type is the artist's declaration, not observed by the token.");
