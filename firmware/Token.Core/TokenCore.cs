@@ -236,7 +236,11 @@ namespace ProvenanceDevice.Token
 
         private byte[] HandleGenerateKey(byte[] request, byte sequence, IFrameSink sink)
         {
-            ExpectEmpty(request, "GENERATE_KEY");
+            // Protocol 2: 32 bytes from the host's CSPRNG, mixed into the token's own randomness; protocol 1: none.
+            if (request.Length != 0 && request.Length != Crypto.HostMixedEntropy.HostEntropyLength)
+            {
+                throw new ProtocolException(ErrorCode.BadPayload, "GENERATE_KEY takes 0 or 32 bytes of host entropy, got " + request.Length.ToString());
+            }
             RequireUnlocked();
             RequirePinVerified();
             if (KeyPresent()) throw new ProtocolException(ErrorCode.WrongState, "a key exists; RESET the token to replace it");
@@ -246,13 +250,20 @@ namespace ProvenanceDevice.Token
             }
             AwaitPress(sequence, sink);
             _hardware.Led.Show(LedState.Signing);
+            IEntropyKey drawsEntropy = _hardware.Key as IEntropyKey;
+            Crypto.HostMixedEntropy mixed = request.Length != 0 && drawsEntropy != null ? new Crypto.HostMixedEntropy(_hardware.Entropy, request) : null;
             try
             {
-                _hardware.Key.Generate();
+                if (mixed != null) drawsEntropy.Generate(mixed);
+                else _hardware.Key.Generate();
             }
             catch (System.Exception)
             {
                 throw new ProtocolException(ErrorCode.HardwareError, "key generation failed");
+            }
+            finally
+            {
+                if (mixed != null) mixed.Clear();
             }
             return PublicKeyBytes();
         }

@@ -1,10 +1,12 @@
 using System;
+using System.Security.Cryptography;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using ProvenanceDevice.Token.Crypto;
 using ProvenanceDevice.Token.Protocol;
 
 namespace Provenance.Device;
@@ -149,7 +151,19 @@ public sealed class TokenClient : IToken
     /// <summary>Generates the token's signing key (needs a button press); returns the new public key.</summary>
     public async Task<byte[]> GenerateKeyAsync(IPresencePrompt? presence, CancellationToken cancellationToken = default)
     {
-        byte[] reply = await TransactAsync(MessageType.GenerateKey, [], presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+        // Protocol 2: 32 bytes from this machine's CSPRNG, which the token mixes into its own randomness (PROTOCOL.md,
+        // "GENERATE_KEY"); firmware of protocol 1 takes none.
+        TokenInfo info = await GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        byte[] hostEntropy = info.ProtocolVersion >= 2 ? RandomNumberGenerator.GetBytes(HostMixedEntropy.HostEntropyLength) : [];
+        byte[] reply;
+        try
+        {
+            reply = await TransactAsync(MessageType.GenerateKey, hostEntropy, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(hostEntropy);
+        }
         return CheckPublicKey(reply, "GENERATE_KEY");
     }
 
