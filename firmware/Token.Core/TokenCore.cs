@@ -14,8 +14,11 @@ namespace ProvenanceDevice.Token
     /// </summary>
     public sealed class TokenCore
     {
-        /// <summary>Wire protocol version this core speaks.</summary>
-        public const int ProtocolVersion = Frame.ProtocolVersion;
+        /// <summary>
+        /// Protocol version this core speaks, as INFO reports it: 2 adds the counter binding to SIGN. Frames keep
+        /// version byte 1 (<see cref="Frame.ProtocolVersion"/>), so hosts of either version can talk to it.
+        /// </summary>
+        public const int ProtocolVersion = 2;
 
         private const int Unknown = -1;
 
@@ -233,7 +236,11 @@ namespace ProvenanceDevice.Token
 
         private byte[] HandleGenerateKey(byte[] request, byte sequence, IFrameSink sink)
         {
-            ExpectEmpty(request, "GENERATE_KEY");
+            // Protocol 2: 32 bytes from the host's CSPRNG, mixed into the token's own randomness; protocol 1: none.
+            if (request.Length != 0 && request.Length != Crypto.HostMixedEntropy.HostEntropyLength)
+            {
+                throw new ProtocolException(ErrorCode.BadPayload, "GENERATE_KEY takes 0 or 32 bytes of host entropy, got " + request.Length.ToString());
+            }
             RequireUnlocked();
             RequirePinVerified();
             if (KeyPresent()) throw new ProtocolException(ErrorCode.WrongState, "a key exists; RESET the token to replace it");
@@ -243,13 +250,20 @@ namespace ProvenanceDevice.Token
             }
             AwaitPress(sequence, sink);
             _hardware.Led.Show(LedState.Signing);
+            IEntropyKey drawsEntropy = _hardware.Key as IEntropyKey;
+            Crypto.HostMixedEntropy mixed = request.Length != 0 && drawsEntropy != null ? new Crypto.HostMixedEntropy(_hardware.Entropy, request) : null;
             try
             {
-                _hardware.Key.Generate();
+                if (mixed != null) drawsEntropy.Generate(mixed);
+                else _hardware.Key.Generate();
             }
             catch (System.Exception)
             {
                 throw new ProtocolException(ErrorCode.HardwareError, "key generation failed");
+            }
+            finally
+            {
+                if (mixed != null) mixed.Clear();
             }
             return PublicKeyBytes();
         }
@@ -267,9 +281,15 @@ namespace ProvenanceDevice.Token
             RequireUnlocked();
             if (!KeyPresent()) throw new ProtocolException(ErrorCode.NoKey, "no signing key; run GENERATE_KEY");
             RequirePinVerified();
-            if (request.Length == 0) throw new ProtocolException(ErrorCode.BadPayload, "to-be-signed bytes are empty");
+            SignRequest sign = SignRequest.Decode(request);
+            byte[] toBeSigned = sign.ToBeSigned;
+            if (toBeSigned.Length == 0) throw new ProtocolException(ErrorCode.BadPayload, "to-be-signed bytes are empty");
 
-            byte[] digest = Crypto.Sha256.Hash(request);
+            // Checked before the press: a host that lies about the counter gets nothing, not even a wait.
+            long next = NextCounter();
+            CheckBinding(sign, next);
+
+            byte[] digest = Crypto.Sha256.Hash(toBeSigned);
             if (!SessionActive())
             {
                 CloseSession();
@@ -282,6 +302,11 @@ namespace ProvenanceDevice.Token
             // flash first, so a power cut at any later step can never make the token hand it out again. With a
             // secure element the value is at least the one the chip's own counter will show after this signature.
             long counter = _counter.ReserveAtLeast(ChipCounter() + 1);
+            if (sign.Bound && counter != next)
+            {
+                // Unreachable while one request is served at a time; the value is burnt, never reused.
+                throw new ProtocolException(ErrorCode.BindingRefused, "the counter moved to " + counter.ToString() + " while waiting; sign again");
+            }
             byte[] signature;
             try
             {
@@ -296,9 +321,14 @@ namespace ProvenanceDevice.Token
             if (_secureElement != null)
             {
                 // The chip's counter is the hardware's word on how often the key signed; the token's never lags it.
+                // A bound signature already names its counter, so it keeps it and the next one starts above the chip.
                 _chipCounter = Unknown;
                 long chip = ChipCounter();
-                if (chip > counter) counter = _counter.ReserveAtLeast(chip);
+                if (chip > counter)
+                {
+                    if (sign.Bound) _counter.RaiseTo(chip);
+                    else counter = _counter.ReserveAtLeast(chip);
+                }
             }
 
             // The log entry is stored before the signature is released, so every released signature is logged.
@@ -312,6 +342,41 @@ namespace ProvenanceDevice.Token
             reply.Time = entry.Time;
             reply.PreviousHash = entry.PreviousHash;
             return reply.Encode();
+        }
+
+        /// <summary>The counter value the next SIGN will use: one above the token's, and above the chip's.</summary>
+        private long NextCounter()
+        {
+            long next = _counter.Value + 1;
+            long chip = ChipCounter();
+            if (chip + 1 > next) next = chip + 1;
+            return next;
+        }
+
+        /// <summary>
+        /// Protocol 2 counter binding (PROTOCOL.md, "SIGN"): the field name may appear only once, and only where the
+        /// host says, followed by this token's serial and <paramref name="counter"/>. Bytes naming the field without
+        /// a binding are refused too, or a host could dodge the check by not asking for it.
+        /// </summary>
+        private void CheckBinding(SignRequest sign, long counter)
+        {
+            byte[] toBeSigned = sign.ToBeSigned;
+            int names = CounterBinding.CountOccurrences(toBeSigned, 0, CounterBinding.FieldNameBytes());
+            if (!sign.Bound)
+            {
+                if (names == 0) return;
+                throw new ProtocolException(ErrorCode.BindingRefused, "the bytes name a token counter but the request gives no binding offset");
+            }
+            if (names != 1)
+            {
+                throw new ProtocolException(ErrorCode.BindingRefused, "the counter field appears " + names.ToString() + " times; it must appear exactly once");
+            }
+            byte[] expected = CounterBinding.Encode(_hardware.Serial, counter);
+            if (!CounterBinding.MatchesAt(toBeSigned, sign.BindingOffset, expected))
+            {
+                throw new ProtocolException(ErrorCode.BindingRefused, "the bytes at offset " + sign.BindingOffset.ToString()
+                    + " do not name serial " + _hardware.Serial + " and counter " + counter.ToString() + ", the value this signature uses");
+            }
         }
 
         private byte[] HandleLog(byte[] request)

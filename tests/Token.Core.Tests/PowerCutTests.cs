@@ -133,8 +133,10 @@ public class PowerCutTests
         switch (step)
         {
             case Step.Sign:
-                byte[] toBeSigned = BitConverter.GetBytes(released.Count * 7919L + rig.Flash.Steps);
-                TokenReply reply = rig.Request(MessageType.Sign, toBeSigned);
+                // Bound to the counter INFO predicts, as prov signs (protocol 2): a cut must never make that prediction wrong.
+                byte[] toBeSigned = TokenRig.WithBinding(BitConverter.GetBytes(released.Count * 7919L + rig.Flash.Steps),
+                    rig.Hardware.Serial, rig.InfoFields().Counter + 1, [0x01], out int offset);
+                TokenReply reply = rig.SignBound(toBeSigned, offset);
                 if (!reply.Received || reply.IsError) return false;
                 SignReply signed = SignReply.Decode(reply.Payload);
                 Assert.True(EcdsaTestKey.Verify(rig.Key.GetPublicKey(), toBeSigned, signed.Signature));

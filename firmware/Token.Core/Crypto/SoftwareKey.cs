@@ -9,7 +9,7 @@ namespace ProvenanceDevice.Token.Crypto
     /// A record that is missing, short, of another version, failing its check or out of range (a torn write)
     /// reads as no key. No member returns the scalar.
     /// </summary>
-    public sealed class SoftwareKey : ITokenKey
+    public sealed class SoftwareKey : ITokenKey, IEntropyKey
     {
         /// <summary>Name of the storage record that holds the key.</summary>
         internal const string RecordName = "softkey";
@@ -58,6 +58,14 @@ namespace ProvenanceDevice.Token.Crypto
         /// <exception cref="System.InvalidOperationException">The entropy source kept returning values outside [1, n-1].</exception>
         public void Generate()
         {
+            Generate(_entropy);
+        }
+
+        /// <summary>Draws a new scalar from <paramref name="entropy"/> (GENERATE_KEY mixes the host's bytes into the token's).</summary>
+        /// <exception cref="System.InvalidOperationException">The entropy source kept returning values outside [1, n-1].</exception>
+        public void Generate(IEntropy entropy)
+        {
+            if (entropy == null) throw new System.ArgumentNullException("entropy");
             byte[] candidate = new byte[EcdsaP256.PrivateKeyLength];
             int attempts = 0;
             while (true)
@@ -67,7 +75,7 @@ namespace ProvenanceDevice.Token.Crypto
                     System.Array.Clear(candidate, 0, candidate.Length);
                     throw new System.InvalidOperationException("entropy source returned no valid P-256 scalar in " + MaxGenerateAttempts.ToString() + " draws");
                 }
-                _entropy.Fill(candidate);
+                entropy.Fill(candidate);
                 if (EcdsaP256.IsValidPrivateKey(candidate)) break;
             }
 

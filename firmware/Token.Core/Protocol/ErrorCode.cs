@@ -20,6 +20,8 @@ namespace ProvenanceDevice.Token.Protocol
         public const int HardwareError = 0x0F;
         /// <summary>No host session on this wire: the host must send OPEN_SESSION first (protocol revision 2).</summary>
         public const int SessionRequired = 0x10;
+        /// <summary>SIGN refused: the bytes do not carry this token's serial and next counter where and as often as required (protocol 2).</summary>
+        public const int BindingRefused = 0x11;
         public const int Internal = 0x7F;
     }
 }

@@ -63,6 +63,7 @@ namespace ProvenanceDevice.Token.Protocol
                 case ErrorCode.SequenceError: return "SequenceError";
                 case ErrorCode.HardwareError: return "HardwareError";
                 case ErrorCode.SessionRequired: return "SessionRequired";
+                case ErrorCode.BindingRefused: return "BindingRefused";
                 case ErrorCode.Internal: return "Internal";
                 default: return "Error0x" + code.ToString("X2");
             }

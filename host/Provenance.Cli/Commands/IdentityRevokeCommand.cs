@@ -9,7 +9,10 @@ using Provenance.Trust;
 
 namespace Provenance.Cli.Commands;
 
-/// <summary>`prov identity revoke --device SERIAL --crl-out FILE`: revokes a lost token and writes the CRL to give to galleries.</summary>
+/// <summary>
+/// `prov identity revoke --device SERIAL [--from-counter N] --crl-out FILE`: revokes a lost token (from signature N on,
+/// keeping earlier token-bound signatures good) and writes the CRL to give to galleries.
+/// </summary>
 public sealed class IdentityRevokeCommand : Command
 {
     public IdentityRevokeCommand(Option<DirectoryInfo> folder, CommandServices services)
@@ -17,7 +20,17 @@ public sealed class IdentityRevokeCommand : Command
     {
         var serial = new Option<string>("--device") { Description = "Serial of the token to revoke (see `prov identity show`).", HelpName = "SERIAL", Required = true };
         var crlOut = new Option<FileInfo>("--crl-out") { Description = "Where to write the CRL (DER; PEM when the name ends in .pem).", HelpName = "FILE", Required = true };
+        var fromCounter = new Option<long?>("--from-counter")
+        {
+            Description = "Revoke only signatures with this counter or later (the first signature the token may have made without you); earlier ones, whose counter the token bound, stay good.",
+            HelpName = "N",
+        };
+        fromCounter.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is < 1) result.AddError("--from-counter must be 1 or more (counters start at 1).");
+        });
         Add(serial);
+        Add(fromCounter);
         Add(crlOut);
 
         SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(parseResult, cancellationToken, (output, _) =>
@@ -26,7 +39,8 @@ public sealed class IdentityRevokeCommand : Command
             string tokenSerial = parseResult.GetRequiredValue(serial);
             string password = identity.IsDevelopment ? string.Empty : services.Passwords.GetPassword("Password of " + identity.Name + "'s identity key", confirm: false);
             using UnlockedIdentity unlocked = identity.Unlock(password);
-            byte[] crl = unlocked.Revoke(tokenSerial);
+            long? from = parseResult.GetValue(fromCounter);
+            byte[] crl = unlocked.Revoke(tokenSerial, from);
 
             FileInfo target = parseResult.GetRequiredValue(crlOut);
             bool pem = target.Extension.Equals(".pem", StringComparison.OrdinalIgnoreCase);
@@ -40,7 +54,8 @@ public sealed class IdentityRevokeCommand : Command
             }
 
             RevocationList list = RevocationList.Parse(crl);
-            output.WriteLine("Revoked token " + tokenSerial + ". CRL number " + list.Number + " (" + list.RevokedCount + " certificate(s) revoked) written to " + target.FullName + ".");
+            string scope = from is { } n ? " from signature " + n + " on (signatures before it, with a token-bound counter, stay good)" : "";
+            output.WriteLine("Revoked token " + tokenSerial + scope + ". CRL number " + list.Number + " (" + list.RevokedCount + " certificate(s) revoked) written to " + target.FullName + ".");
             output.WriteLine("Give it to galleries: `prov trust import-crl " + target.Name + "`.");
             return Task.FromResult(ExitCodes.Success);
         }));

@@ -69,6 +69,8 @@ public static class ArtworkSigner
         var (chain, artist, isDevelopment) = await ResolveChainAsync(token, info, options, presence, cancellationToken).ConfigureAwait(false);
         info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         long counter = info.Counter + 1;
+        // Protocol 2 tokens check the counter the claim states before they sign (PROTOCOL.md, "Counter binding").
+        bool bindCounter = info.ProtocolVersion >= 2;
 
         var request = new SigningRequest
         {
@@ -78,6 +80,7 @@ public static class ArtworkSigner
             Consent = options.Consent,
             TokenSerial = info.Serial,
             TokenCounter = counter,
+            BindTokenCounter = bindCounter,
             // DESIGN.md "Key protection": the emulator's chip model (board "emulator") is said as such, never as hardware.
             KeyProtection = info.KeyProtection != KeyProtectionNames.SecureElement ? TokenKeyProtection.Software
                 : info.Board == EmulatorBoard ? TokenKeyProtection.EmulatedSecureElement : TokenKeyProtection.SecureElement,
@@ -85,7 +88,7 @@ public static class ArtworkSigner
             Xmp = handler is null ? null : ConsentXmp.Build(options.Consent, existingXmp, artist, options.Title),
             TimeStampAuthority = options.TimeStampAuthority,
         };
-        var signer = new TokenClaimSigner(token, chain, counter, presence);
+        var signer = new TokenClaimSigner(token, chain, counter, presence, bindCounter ? info.Serial : null);
         // Formats we cannot embed in get a `.c2pa` sidecar beside the output (ManifestSigner decides).
         SignResult manifest = await new ManifestSigner().SignFileAsync(input, output, request, signer, handlers, cancellationToken).ConfigureAwait(false);
         string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');

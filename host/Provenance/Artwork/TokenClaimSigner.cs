@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Provenance.C2pa;
 using Provenance.Device;
+using ProvenanceDevice.Token.Protocol;
 
 namespace Provenance.Artwork;
 
@@ -17,14 +18,25 @@ public sealed class TokenClaimSigner : IClaimSigner
     private readonly IToken _token;
     private readonly IPresencePrompt? _presence;
     private readonly long _expectedCounter;
+    private readonly string? _boundSerial;
 
     /// <param name="expectedCounter">The counter value the manifest's token assertion states; the token must use exactly it.</param>
     public TokenClaimSigner(IToken token, X509Certificate2Collection chain, long expectedCounter, IPresencePrompt? presence)
+        : this(token, chain, expectedCounter, presence, boundSerial: null)
+    {
+    }
+
+    /// <param name="boundSerial">
+    /// When set, the claim names this serial and <paramref name="expectedCounter"/> in its counter binding field, and
+    /// the token is told where (protocol 2 SIGN), so it signs only if they are its own.
+    /// </param>
+    public TokenClaimSigner(IToken token, X509Certificate2Collection chain, long expectedCounter, IPresencePrompt? presence, string? boundSerial)
     {
         _token = token;
         Chain = chain;
         _expectedCounter = expectedCounter;
         _presence = presence;
+        _boundSerial = boundSerial;
     }
 
     public X509Certificate2Collection Chain { get; }
@@ -34,7 +46,9 @@ public sealed class TokenClaimSigner : IClaimSigner
 
     public async Task<byte[]> SignAsync(byte[] toBeSigned, CancellationToken cancellationToken)
     {
-        TokenSignature signature = await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+        TokenSignature signature = _boundSerial == null
+            ? await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false)
+            : await _token.SignBoundAsync(toBeSigned, BindingOffset(toBeSigned, _boundSerial, _expectedCounter), _presence, cancellationToken).ConfigureAwait(false);
         // Nothing is written unless the token signed exactly these bytes with the key the certificate names: a
         // confused token, a damaged line or another program's reply must fail here, not in a gallery's verifier.
         if (!SignatureVerifies(Chain[0], toBeSigned, signature.Signature))
@@ -50,6 +64,16 @@ public sealed class TokenClaimSigner : IClaimSigner
         }
         LastSignature = signature;
         return signature.Signature;
+    }
+
+    /// <summary>Where the claim's counter binding field for <paramref name="serial"/> and <paramref name="counter"/> starts in the Sig_structure.</summary>
+    public static int BindingOffset(byte[] toBeSigned, string serial, long counter)
+    {
+        ArgumentNullException.ThrowIfNull(toBeSigned);
+        byte[] field = CounterBinding.Encode(serial, counter);
+        int offset = toBeSigned.AsSpan().IndexOf(field);
+        if (offset < 0) throw new InvalidOperationException($"the claim does not name token {serial} and counter {counter}; nothing was signed");
+        return offset;
     }
 
     /// <summary>ES256 over <paramref name="toBeSigned"/>, r‖s as the token returns it, with the leaf certificate's key.</summary>

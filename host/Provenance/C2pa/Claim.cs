@@ -1,8 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Formats.Cbor;
+using ProvenanceDevice.Token.Protocol;
 
 namespace Provenance.C2pa;
+
+/// <summary>
+/// The token serial and counter a claim states in its `claim_generator_info` extension field
+/// (firmware/PROTOCOL.md, "Counter binding"). Read from a claim only when the field stands in it exactly as a
+/// protocol 2 token checks before signing, so a claim the token signed states the token's own counter.
+/// </summary>
+public sealed record ClaimTokenBinding(string Serial, long Counter);
 
 /// <summary>Encodes a `c2pa.claim.v2` (C2PA 2.2 §10.3.1) and reads v1 and v2 claims for validation.</summary>
 public sealed class Claim
@@ -19,6 +27,8 @@ public sealed class Claim
     public string? GeneratorVersion { get; init; }
     public int Version { get; init; } = 2;
     public string? Format { get; init; }
+    /// <summary>The token serial and counter in `claim_generator_info` (written, and read back when bound as the token checks it).</summary>
+    public ClaimTokenBinding? TokenBinding { get; init; }
 
     /// <summary>The claim as CBOR: the bytes the COSE signature covers.</summary>
     public byte[] Encode()
@@ -29,11 +39,22 @@ public sealed class Claim
         writer.WriteTextString("instanceID");
         writer.WriteTextString(InstanceId);
         writer.WriteTextString("claim_generator_info");
-        writer.WriteStartMap(2);
+        writer.WriteStartMap(TokenBinding == null ? 2 : 3);
         writer.WriteTextString("name");
         writer.WriteTextString(GeneratorName ?? SigningRequest.GeneratorName);
         writer.WriteTextString("version");
         writer.WriteTextString(GeneratorVersion ?? SigningRequest.GeneratorVersion);
+        if (TokenBinding != null)
+        {
+            // CborWriter writes the shortest heads, so these bytes are exactly CounterBinding.Encode's.
+            writer.WriteTextString(CounterBinding.FieldName);
+            writer.WriteStartMap(2);
+            writer.WriteTextString("serial");
+            writer.WriteTextString(TokenBinding.Serial);
+            writer.WriteTextString("counter");
+            writer.WriteInt64(TokenBinding.Counter);
+            writer.WriteEndMap();
+        }
         writer.WriteEndMap();
         writer.WriteTextString("signature");
         writer.WriteTextString(SignatureUri);
@@ -82,6 +103,24 @@ public sealed class Claim
             Format = root.TextOf("dc:format"),
             GeneratorName = generator?.TextOf("name") ?? root.TextOf("claim_generator"),
             GeneratorVersion = generator?.TextOf("version"),
+            TokenBinding = BindingOf(generator, cbor),
         };
+    }
+
+    /// <summary>
+    /// The token field of `claim_generator_info`, when its name occurs exactly once in the claim bytes and the field
+    /// stands there in the shortest encoding, as a protocol 2 token checks it; null otherwise (absent, or written
+    /// in a way no token would have accepted, so it is the host's word at best).
+    /// </summary>
+    private static ClaimTokenBinding? BindingOf(CborNode? generator, byte[] cbor)
+    {
+        CborNode? field = generator is { IsMap: true } ? generator[CounterBinding.FieldName] : null;
+        if (field is not { IsMap: true } || field.Entries.Count != 2) return null;
+        string? serial = field.TextOf("serial");
+        long? counter = field["counter"]?.Integer;
+        if (serial == null || counter is not >= 0) return null;
+        if (CounterBinding.CountOccurrences(cbor, 0, CounterBinding.FieldNameBytes()) != 1) return null;
+        if (CounterBinding.CountOccurrences(cbor, 0, CounterBinding.Encode(serial, counter.Value)) != 1) return null;
+        return new ClaimTokenBinding(serial, counter.Value);
     }
 }

@@ -199,6 +199,9 @@ public sealed class ManifestSigner
             SignatureUri = "self#jumbf=/c2pa/" + label + "/c2pa.signature",
             Assertions = uris,
             Title = request.Title,
+            TokenBinding = request.BindTokenCounter && request.TokenSerial != null && request.TokenCounter != null
+                ? new ClaimTokenBinding(request.TokenSerial, request.TokenCounter.Value)
+                : null,
         }.Encode();
     }
 

@@ -59,6 +59,11 @@ public sealed class SigningRequest
     public ConsentClaims Consent { get; init; } = ConsentClaims.AllNotAllowed();
     public string? TokenSerial { get; init; }
     public long? TokenCounter { get; init; }
+    /// <summary>
+    /// Write <see cref="TokenSerial"/> and <see cref="TokenCounter"/> into the claim's `claim_generator_info` too, where a
+    /// protocol 2 token checks them before it signs (firmware/PROTOCOL.md, "Counter binding").
+    /// </summary>
+    public bool BindTokenCounter { get; init; }
     public TokenKeyProtection KeyProtection { get; init; } = TokenKeyProtection.SecureElement;
     /// <summary>An XMP packet to embed (replacing the asset's), passed through to the asset handler.</summary>
     public string? Xmp { get; init; }

@@ -19,6 +19,14 @@ public interface IToken : System.IAsyncDisposable
     /// <paramref name="presence"/> is told when the token waits for its button.
     /// </summary>
     Task<TokenSignature> SignAsync(byte[] toBeSigned, IPresencePrompt? presence, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Protocol 2 SIGN with the counter binding (firmware/PROTOCOL.md, "Counter binding"): the token signs only when
+    /// <paramref name="toBeSigned"/> names its serial and the counter this signature uses, once, at
+    /// <paramref name="bindingOffset"/>; otherwise it answers <c>BindingRefused</c> and signs nothing.
+    /// </summary>
+    Task<TokenSignature> SignBoundAsync(byte[] toBeSigned, int bindingOffset, IPresencePrompt? presence, CancellationToken cancellationToken = default) =>
+        throw new System.NotSupportedException(Endpoint + " does not bind counters (protocol 1)");
 }
 
 /// <summary>User-presence callback (Yubico's KeyCollector touch request, in our words).</summary>

@@ -1,10 +1,12 @@
 using System;
+using System.Security.Cryptography;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using ProvenanceDevice.Token.Crypto;
 using ProvenanceDevice.Token.Protocol;
 
 namespace Provenance.Device;
@@ -149,28 +151,60 @@ public sealed class TokenClient : IToken
     /// <summary>Generates the token's signing key (needs a button press); returns the new public key.</summary>
     public async Task<byte[]> GenerateKeyAsync(IPresencePrompt? presence, CancellationToken cancellationToken = default)
     {
-        byte[] reply = await TransactAsync(MessageType.GenerateKey, [], presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+        // Protocol 2: 32 bytes from this machine's CSPRNG, which the token mixes into its own randomness (PROTOCOL.md,
+        // "GENERATE_KEY"); firmware of protocol 1 takes none.
+        TokenInfo info = await GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        byte[] hostEntropy = info.ProtocolVersion >= 2 ? RandomNumberGenerator.GetBytes(HostMixedEntropy.HostEntropyLength) : [];
+        byte[] reply;
+        try
+        {
+            reply = await TransactAsync(MessageType.GenerateKey, hostEntropy, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(hostEntropy);
+        }
         return CheckPublicKey(reply, "GENERATE_KEY");
     }
 
     /// <inheritdoc/>
-    public async Task<TokenSignature> SignAsync(byte[] toBeSigned, IPresencePrompt? presence, CancellationToken cancellationToken = default)
+    public Task<TokenSignature> SignAsync(byte[] toBeSigned, IPresencePrompt? presence, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(toBeSigned);
         if (toBeSigned.Length == 0) throw new ArgumentException("nothing to sign", nameof(toBeSigned));
-        if (toBeSigned.Length > MessageAssembler.MaxRequestLength)
+        // The bare bytes (protocol 1 form, which every firmware reads), unless they start like the protocol 2 magic:
+        // those go wrapped, without a binding, so the token never misreads them.
+        byte[] payload = CounterBinding.MatchesAt(toBeSigned, 0, CounterBinding.SignMagic())
+            ? new SignRequest { ToBeSigned = toBeSigned }.Encode()
+            : toBeSigned;
+        return SignPayloadAsync(payload, toBeSigned.Length, presence, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<TokenSignature> SignBoundAsync(byte[] toBeSigned, int bindingOffset, IPresencePrompt? presence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(toBeSigned);
+        if (toBeSigned.Length == 0) throw new ArgumentException("nothing to sign", nameof(toBeSigned));
+        ArgumentOutOfRangeException.ThrowIfNegative(bindingOffset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(bindingOffset, toBeSigned.Length);
+        return SignPayloadAsync(new SignRequest { ToBeSigned = toBeSigned, BindingOffset = bindingOffset }.Encode(), toBeSigned.Length, presence, cancellationToken);
+    }
+
+    private async Task<TokenSignature> SignPayloadAsync(byte[] payload, int toBeSignedLength, IPresencePrompt? presence, CancellationToken cancellationToken)
+    {
+        if (payload.Length > MessageAssembler.MaxRequestLength)
         {
-            throw new ArgumentException("the token signs at most " + MessageAssembler.MaxRequestLength + " bytes, got " + toBeSigned.Length, nameof(toBeSigned));
+            throw new ArgumentException("the token signs at most " + (MessageAssembler.MaxRequestLength - SignRequest.HeaderLength) + " bytes, got " + toBeSignedLength, "toBeSigned");
         }
         byte[] reply;
         try
         {
-            reply = await TransactAsync(MessageType.Sign, toBeSigned, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+            reply = await TransactAsync(MessageType.Sign, payload, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenErrorException e) when (e.Code == ErrorCode.NoKey && GenerateKeyOnFirstUse)
         {
             await GenerateKeyAsync(presence, cancellationToken).ConfigureAwait(false);
-            reply = await TransactAsync(MessageType.Sign, toBeSigned, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+            reply = await TransactAsync(MessageType.Sign, payload, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
         }
         SignReply sign = Decode(() => SignReply.Decode(reply), "SIGN");
         return new TokenSignature(sign.Signature, sign.Counter, sign.EntryHash);

@@ -17,7 +17,11 @@ namespace Provenance.Identity;
 public sealed record EnrolledToken(string TokenSerial, string CertificateSerial, string KeyProtection, string Board, DateTimeOffset EnrolledAt, DateTimeOffset NotAfter);
 
 /// <summary>A token certificate this identity revoked.</summary>
-public sealed record RevokedCertificate(string TokenSerial, string CertificateSerial, DateTimeOffset RevokedAt);
+/// <param name="FromCounter">
+/// Revoked only for signatures with counter ≥ this value (the token was lost after signature FromCounter − 1);
+/// null revokes every signature. Written into the CRL entry (RevocationList.FromCounterOid).
+/// </param>
+public sealed record RevokedCertificate(string TokenSerial, string CertificateSerial, DateTimeOffset RevokedAt, long? FromCounter = null);
 
 /// <summary>The identity folder's record of issued and revoked certificates, and the last CRL number (identity.json).</summary>
 internal sealed class IdentityLedger
@@ -84,7 +88,7 @@ internal sealed class IdentityLedger
         for (int i = 0; i < Revoked.Count; i++)
         {
             RevokedCertificate? entry = Revoked[i];
-            if (entry is null || !TokenCertificateProfile.IsWellFormedSerial(entry.TokenSerial) || !IsHexSerial(entry.CertificateSerial))
+            if (entry is null || !TokenCertificateProfile.IsWellFormedSerial(entry.TokenSerial) || !IsHexSerial(entry.CertificateSerial) || entry.FromCounter < 1)
             {
                 throw new IdentityDamagedException(path + ": revoked[" + i + "] lacks a well-formed token serial or certificate serial.");
             }

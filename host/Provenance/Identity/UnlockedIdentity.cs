@@ -34,10 +34,19 @@ public sealed class UnlockedIdentity : IDisposable
     /// listing all revoked certificates. The CRL is also kept as root.crl in the identity folder. Returns it, DER.
     /// </summary>
     /// <exception cref="IdentityNotFoundException">No token with that serial was enrolled here.</exception>
-    public byte[] Revoke(string tokenSerial)
+    public byte[] Revoke(string tokenSerial) => Revoke(tokenSerial, fromCounter: null);
+
+    /// <summary>
+    /// Revokes token <paramref name="tokenSerial"/> for its signatures with counter ≥ <paramref name="fromCounter"/>
+    /// (null: all of them); signatures before it stay good where the counter is the token's word (issue 15). A
+    /// revocation only ever widens: an earlier limit, or a revocation of everything, is kept.
+    /// </summary>
+    /// <exception cref="IdentityNotFoundException">No token with that serial was enrolled here.</exception>
+    public byte[] Revoke(string tokenSerial, long? fromCounter)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(tokenSerial);
+        if (fromCounter is < 1) throw new ArgumentOutOfRangeException(nameof(fromCounter), "the first revoked signature counter is 1 or more");
         return IdentityLedger.Update(Identity.Directory, ledger =>
         {
             List<EnrolledToken> issued = ledger.Enrolled.FindAll(e => string.Equals(e.TokenSerial, tokenSerial, StringComparison.Ordinal));
@@ -49,9 +58,14 @@ public sealed class UnlockedIdentity : IDisposable
             DateTimeOffset now = DateTimeOffset.UtcNow;
             foreach (EnrolledToken certificate in issued)
             {
-                if (!ledger.Revoked.Exists(r => r.CertificateSerial == certificate.CertificateSerial))
+                int existing = ledger.Revoked.FindIndex(r => r.CertificateSerial == certificate.CertificateSerial);
+                if (existing < 0)
                 {
-                    ledger.Revoked.Add(new RevokedCertificate(tokenSerial, certificate.CertificateSerial, now));
+                    ledger.Revoked.Add(new RevokedCertificate(tokenSerial, certificate.CertificateSerial, now, fromCounter));
+                }
+                else if (ledger.Revoked[existing].FromCounter is { } earlier && (fromCounter is null || fromCounter < earlier))
+                {
+                    ledger.Revoked[existing] = ledger.Revoked[existing] with { FromCounter = fromCounter };
                 }
             }
 
@@ -123,21 +137,10 @@ public sealed class UnlockedIdentity : IDisposable
 
     private byte[] IssueCrl(IdentityLedger ledger, DateTimeOffset now)
     {
-        var builder = new CertificateRevocationListBuilder();
-        foreach (RevokedCertificate revoked in ledger.Revoked)
-        {
-            builder.AddEntry(Convert.FromHexString(revoked.CertificateSerial), revoked.RevokedAt, X509RevocationReason.KeyCompromise);
-        }
-
         ledger.CrlNumber++;
-        byte[] crl = builder.Build(
-            Identity.RootCertificate.SubjectName,
-            X509SignatureGenerator.CreateForECDsa(rootKey),
-            new BigInteger(ledger.CrlNumber),
-            now.Add(CrlLifetime),
-            HashAlgorithmName.SHA256,
-            X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(RootSubjectKeyIdentifier()),
-            now);
+        // BouncyCastle builds it because .NET's CRL builder writes no custom entry extensions (the from-counter limit).
+        byte[] crl = CrlWriter.Build(Identity.RootCertificate, rootKey, ledger.Revoked, new BigInteger(ledger.CrlNumber), now, now.Add(CrlLifetime),
+            RootSubjectKeyIdentifier().SubjectKeyIdentifierBytes.ToArray());
 
         // The ledger (with the incremented number) is saved before the CRL: a CRL number is never issued twice.
         ledger.Save(Identity.Directory);

@@ -124,6 +124,7 @@ public static class VerificationJson
             else json.WriteNull("counter");
             json.WriteString("keyProtection", token.KeyProtection);
             json.WriteBoolean("proven", token.Proven);
+            json.WriteBoolean("counterBound", token.CounterBound);
             json.WriteEndObject();
         }
         else json.WriteNull("token");

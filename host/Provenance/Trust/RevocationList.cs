@@ -13,6 +13,13 @@ namespace Provenance.Trust;
 /// <summary>A parsed X.509 v2 CRL (RFC 5280 §5): issuer, cRLNumber, revoked serials, and a signature check against a root.</summary>
 public sealed class RevocationList
 {
+    /// <summary>
+    /// CRL entry extension (non-critical) of a token certificate revoked only for signatures with counter ≥ N: DER
+    /// INTEGER N. A UUID-based OID (ITU-T X.667), ours alone. Tools that do not know it treat the certificate as revoked
+    /// outright (RFC 5280 §5.3: unknown non-critical entry extensions are ignored), which is the safe failure.
+    /// </summary>
+    public const string FromCounterOid = "2.25.220097648458115901147441452517050826458";
+
     private readonly X509Crl crl;
 
     private RevocationList(X509Crl crl, BigInteger number, IReadOnlyList<string> revokedSerials)
@@ -20,6 +27,38 @@ public sealed class RevocationList
         this.crl = crl;
         Number = number;
         RevokedSerials = revokedSerials;
+    }
+
+    /// <summary>
+    /// The counter from which <paramref name="entry"/> revokes (signatures before it stay good), or null when it revokes
+    /// everything (no extension, or one that does not parse: a damaged limit must not narrow a revocation).
+    /// </summary>
+    public static long? FromCounterOf(X509CrlEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        Asn1OctetString? value = entry.GetExtensionValue(new DerObjectIdentifier(FromCounterOid));
+        if (value is null) return null;
+        try
+        {
+            Org.BouncyCastle.Math.BigInteger n = DerInteger.GetInstance(X509ExtensionUtilities.FromExtensionValue(value)).Value;
+            return n.SignValue >= 0 && n.BitLength < 63 ? n.LongValue : null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or System.IO.IOException or Asn1Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The counter from which the certificate <paramref name="serialHex"/> is revoked; null when revoked outright or not listed.</summary>
+    public long? FromCounter(string serialHex)
+    {
+        ArgumentNullException.ThrowIfNull(serialHex);
+        string normalized = serialHex.TrimStart('0').ToUpperInvariant();
+        ISet<X509CrlEntry>? entries = crl.GetRevokedCertificates();
+        if (entries is null) return null;
+        foreach (X509CrlEntry entry in entries)
+            if (entry.SerialNumber.ToString(16).ToUpperInvariant().TrimStart('0') == normalized) return FromCounterOf(entry);
+        return null;
     }
 
     /// <summary>The issuer's distinguished name as written in the CRL.</summary>

@@ -108,12 +108,20 @@ internal static class CertificateChecks
     }
 
     /// <summary>True when a CRL whose signature verifies with the leaf's issuer lists the leaf.</summary>
-    public static bool IsRevoked(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> issuers, IReadOnlyList<byte[]> crls)
+    public static bool IsRevoked(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> issuers, IReadOnlyList<byte[]> crls) =>
+        RevocationOf(leaf, issuers, crls).Revoked;
+
+    /// <summary>
+    /// What the CRLs whose signature verifies with the leaf's issuer say about the leaf: not listed, revoked outright,
+    /// or revoked from a token counter on (issue 15). Outright wins over a limit; of several limits the lowest counts.
+    /// </summary>
+    public static Revocation RevocationOf(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> issuers, IReadOnlyList<byte[]> crls)
     {
-        if (crls.Count == 0) return false;
+        if (crls.Count == 0) return Revocation.None;
         var parser = new X509CertificateParser();
         X509Certificate bcLeaf = parser.ReadCertificate(leaf.RawData);
         var crlParser = new X509CrlParser();
+        Revocation result = Revocation.None;
         foreach (byte[] der in crls)
         {
             X509Crl crl;
@@ -138,10 +146,20 @@ internal static class CertificateChecks
                 {
                     continue;
                 }
-                if (crl.IsRevoked(bcLeaf)) return true;
+                if (crl.GetRevokedCertificate(bcLeaf.SerialNumber) is not { } entry) continue;
+                long? from = Trust.RevocationList.FromCounterOf(entry);
+                if (from is null) return Revocation.Outright;
+                if (result.FromCounter is not { } lower || from < lower) result = new Revocation(true, from);
             }
         }
-        return false;
+        return result;
+    }
+
+    /// <summary>A leaf's revocation: <see cref="FromCounter"/> is null when every signature is revoked.</summary>
+    public sealed record Revocation(bool Revoked, long? FromCounter)
+    {
+        public static readonly Revocation None = new(false, null);
+        public static readonly Revocation Outright = new(true, null);
     }
 
     /// <summary>RSA-PSS with MGF1 of the same hash; the salt is the hash length (RFC 8230) or, failing that, the largest possible.</summary>

@@ -128,7 +128,28 @@ public static class ManifestValidator
 
         var issuers = new List<X509Certificate2>(chain.GetRange(1, chain.Count - 1));
         issuers.AddRange(trust.Anchors);
-        if (CertificateChecks.IsRevoked(leaf, issuers, trust.Crls))
+        CertificateChecks.Revocation revocation = CertificateChecks.RevocationOf(leaf, issuers, trust.Crls);
+        if (revocation.FromCounter is { } lostAt)
+        {
+            // Issue 15: a token revoked from signature N on. Only a counter the token itself bound into the claim
+            // may place a signature before N; any other counts as after (fail safe).
+            ClaimTokenBinding? bound = report.Claim?.TokenBinding;
+            bool tokenBound = bound != null && string.Equals(Identity.TokenCertificateProfile.TokenSerialOf(leaf), bound.Serial, StringComparison.Ordinal);
+            if (!tokenBound)
+            {
+                report.Fail(ValidationCodes.SigningCredentialRevoked, signatureUrl,
+                    $"the token was reported lost at signature {lostAt}, and this signature's counter is not bound by the token, so it counts as made after");
+                return;
+            }
+            if (bound!.Counter >= lostAt)
+            {
+                report.Fail(ValidationCodes.SigningCredentialRevoked, signatureUrl,
+                    $"the token was reported lost at signature {lostAt}; this is signature {bound.Counter}");
+                return;
+            }
+            report.RevokedFromCounter = lostAt;
+        }
+        else if (revocation.Revoked)
         {
             report.Fail(ValidationCodes.SigningCredentialRevoked, signatureUrl, "the signing certificate has been revoked");
             return;

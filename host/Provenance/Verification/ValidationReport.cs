@@ -60,6 +60,8 @@ public sealed class ValidationReport
     public DateTimeOffset? TimeStamp { get; internal set; }
     /// <summary>True when the active manifest's claim signature verified with the signing certificate's key.</summary>
     public bool SignatureVerified { get; internal set; }
+    /// <summary>The signing token was revoked from this counter on, and this signature's token-bound counter came before it (issue 15).</summary>
+    public long? RevokedFromCounter { get; internal set; }
     /// <summary>A plain explanation of the first failure, when there is one.</summary>
     public string? FailureDetail { get; internal set; }
 

@@ -50,7 +50,12 @@ public sealed record SignerFacts(VerifiedSigner? Verified, IReadOnlyList<Claimed
 /// <param name="Counter">The signature counter as the manifest states it.</param>
 /// <param name="KeyProtection">A <see cref="KeyProtectionLevels"/> value.</param>
 /// <param name="Proven">True when the serial is named by a signing certificate that chains to a trusted root; key protection and counter stay the token's statement until attestation and counter binding prove them.</param>
-public sealed record TokenFacts(string? Serial, long? Counter, string? KeyProtection, bool Proven);
+/// <param name="CounterBound">
+/// True when the counter comes from the claim's counter binding field (firmware/PROTOCOL.md, "Counter binding") and the
+/// claim was signed with the certificate of the token it names: a protocol 2 token signs such a claim only with its own
+/// next counter, so the counter is the token's word. False when only the token assertion states it (the host's word).
+/// </param>
+public sealed record TokenFacts(string? Serial, long? Counter, string? KeyProtection, bool Proven, bool CounterBound = false);
 
 /// <summary>The IPTC digital source type, with its meaning in words; the artist's declaration.</summary>
 public sealed record SourceTypeFacts(string Iptc, string Words);

@@ -44,6 +44,9 @@ public static class VerificationModel
         foreach (ValidationStatus status in report.Statuses)
             if (status.Code is ValidationCodes.TimeStampMalformed or ValidationCodes.TimeStampMismatch)
                 notes.Add(Verifier.OneSentence(status.Explanation));
+        // Issue 15: a token revoked from signature N on; this one came before and keeps its verdict.
+        if (report.RevokedFromCounter is { } lostAt && !failed)
+            notes.Add($"token reported lost at signature {lostAt}; this signature came before");
         if (signatureVerified)
         {
             if (source != null && token != null) reasons.Add("The source type is the artist's declaration, not observed by the token.");
@@ -113,7 +116,14 @@ public static class VerificationModel
 
     private static TokenFacts? TokenOf(ValidationReport report)
     {
-        if (report.Assertion(AssertionLabels.Token) is not { } assertion) return null;
+        // Counter binding (issue 15): the claim's own field, signed by the token it names, is the token's word.
+        ClaimTokenBinding? binding = report.Claim?.TokenBinding;
+        bool counterBound = binding != null && report.Signer != null
+            && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), binding.Serial, StringComparison.Ordinal);
+        if (report.Assertion(AssertionLabels.Token) is not { } assertion)
+        {
+            return counterBound ? new TokenFacts(binding!.Serial, binding.Counter, null, SerialProven(report, binding.Serial), CounterBound: true) : null;
+        }
         try
         {
             CborNode node = CborNode.Decode(assertion.Data);
@@ -128,16 +138,23 @@ public static class VerificationModel
                 null => null,
                 _ => stated,
             };
-            // The serial is proven when a certificate that chains to a trusted root names it (the artist certified that token).
-            bool proven = report.TrustAnchor != null && !report.Failed && report.Signer != null
-                && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), serial, StringComparison.Ordinal);
-            return new TokenFacts(serial, counter, level, proven);
+            if (counterBound)
+            {
+                serial = binding!.Serial;
+                counter = binding.Counter;
+            }
+            return new TokenFacts(serial, counter, level, SerialProven(report, serial), counterBound);
         }
         catch (Exception e) when (ManifestValidator.IsMalformed(e))
         {
             return null;
         }
     }
+
+    /// <summary>The serial is proven when a certificate that chains to a trusted root names it (the artist certified that token).</summary>
+    private static bool SerialProven(ValidationReport report, string? serial) =>
+        report.TrustAnchor != null && !report.Failed && report.Signer != null
+        && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), serial, StringComparison.Ordinal);
 
     private static SourceTypeFacts? SourceTypeOf(ValidationReport report)
     {

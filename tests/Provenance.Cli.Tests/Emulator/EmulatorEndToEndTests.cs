@@ -61,7 +61,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
         Assert.Equal("version", before.EnumerateObject().First().Name);
         Assert.StartsWith("EMU-", before.GetProperty("serial").GetString(), StringComparison.Ordinal);
         Assert.Equal("software", before.GetProperty("keyProtection").GetString());
-        Assert.Equal(1, before.GetProperty("protocolVersion").GetInt32());
+        Assert.Equal(2, before.GetProperty("protocolVersion").GetInt32());
         Assert.False(string.IsNullOrEmpty(before.GetProperty("firmwareVersion").GetString()));
         Assert.True(before.GetProperty("hasKey").GetBoolean());
         long counterBefore = before.GetProperty("counter").GetInt64();
@@ -251,6 +251,58 @@ public sealed class EmulatorEndToEndTests : IDisposable
         Assert.True(after.GetProperty("secureElementProvisioned").GetBoolean());
         Assert.Equal(ready.GetProperty("publicKey").GetString(), after.GetProperty("publicKey").GetString());
         Assert.Equal(signedCounter, after.GetProperty("counter").GetInt64());
+    }
+
+    [Fact]
+    public async Task ALostTokenRevokedFromSignature4KeepsFiles1To3TrustedAndFails4And5()
+    {
+        // Issue 15 through the emulator in another process: sign 5 files, lose the token, revoke from the 4th.
+        string device = await StartEmulatorAsync("tcp", autoPress: true);
+        Assert.Equal(0, (await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device)).ExitCode);
+        string sample = Provenance.Cli.Tests.EndToEnd.SignVerifyTests.SamplePath("artwork.jpg");
+        var files = new List<string>();
+        var counters = new List<long>();
+        for (int i = 1; i <= 5; i++)
+        {
+            string output = Path.Combine(_home, $"work{i}.jpg");
+            var sign = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", device, "--json");
+            Assert.True(sign.ExitCode == 0, sign.Stderr);
+            files.Add(output);
+        }
+        string serial = (await InfoAsync(device)).GetProperty("serial").GetString()!;
+        string identity = Path.Combine(_home, "development-identity");
+        string root = Path.Combine(_home, "root.pem");
+        string crl = Path.Combine(_home, "lost.crl");
+        Assert.Equal(0, (await ChildProcess.RunProvAsync(_home, "identity", "export", "--out", root, "--identity", identity)).ExitCode);
+        Assert.Equal(0, (await ChildProcess.RunProvAsync(_home, "trust", "add", root, "--name", "Dev")).ExitCode);
+        var verified = await ChildProcess.RunProvAsync(_home, ["verify", .. files, "--json"]);
+        foreach (JsonElement file in JsonDocument.Parse(verified.Stdout).RootElement.GetProperty("files").EnumerateArray())
+        {
+            Assert.Equal("trusted", file.GetProperty("verdict").GetString());
+            Assert.True(file.GetProperty("token").GetProperty("counterBound").GetBoolean());
+            counters.Add(file.GetProperty("token").GetProperty("counter").GetInt64());
+        }
+        long lostAt = counters[3];
+
+        var revoke = await ChildProcess.RunProvAsync(_home, "identity", "revoke", "--device", serial, "--from-counter", lostAt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--crl-out", crl, "--identity", identity);
+        Assert.True(revoke.ExitCode == 0, revoke.Stderr);
+        Assert.Equal(0, (await ChildProcess.RunProvAsync(_home, "trust", "import-crl", crl)).ExitCode);
+        // (A file the thief signs later is covered in Provenance.Tests' RevocationFromCounterTests: here the development
+        // identity, whose root key sits unprotected on this machine, would simply certify the token again.)
+        var after = await ChildProcess.RunProvAsync(_home, ["verify", .. files, "--json"]);
+        JsonElement[] results = JsonDocument.Parse(after.Stdout).RootElement.GetProperty("files").EnumerateArray().ToArray();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("trusted", results[i].GetProperty("verdict").GetString());
+            Assert.Contains($"token reported lost at signature {lostAt}; this signature came before",
+                results[i].GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+        }
+        foreach (JsonElement revoked in results.Skip(3))
+        {
+            Assert.Equal("invalid", revoked.GetProperty("verdict").GetString());
+            Assert.Contains("signingCredential.revoked", revoked.GetProperty("status").EnumerateArray().Select(s => s.GetProperty("code").GetString()));
+        }
     }
 
     private async Task<JsonElement> InfoAsync(string device)

@@ -147,6 +147,31 @@ public sealed class TokenRig
         return SignReply.Decode(reply.Payload);
     }
 
+    /// <summary>
+    /// To-be-signed bytes as a protocol 2 host builds them: <paramref name="before"/>, the counter binding field for
+    /// <paramref name="serial"/> and <paramref name="counter"/>, then <paramref name="after"/>; <paramref name="offset"/> is where the field starts.
+    /// </summary>
+    public static byte[] WithBinding(byte[] before, string serial, long counter, byte[] after, out int offset)
+    {
+        byte[] field = CounterBinding.Encode(serial, counter);
+        offset = before.Length;
+        return [.. before, .. field, .. after];
+    }
+
+    /// <summary>A protocol 2 SIGN naming the binding at <paramref name="offset"/> (the button is not pressed for it).</summary>
+    public TokenReply SignBound(byte[] toBeSigned, int offset) =>
+        Request(MessageType.Sign, new SignRequest { ToBeSigned = toBeSigned, BindingOffset = offset }.Encode());
+
+    /// <summary>Signs bytes bound to the counter the token reports next (INFO + 1), as prov does; the button is pressed.</summary>
+    public SignReply SignBoundPressed(byte[] before)
+    {
+        byte[] toBeSigned = WithBinding(before, Hardware.Serial, InfoFields().Counter + 1, [0x01], out int offset);
+        Button.QueuePress(true);
+        TokenReply reply = SignBound(toBeSigned, offset);
+        Assert.False(reply.IsError, reply.ToString());
+        return SignReply.Decode(reply.Payload);
+    }
+
     public TokenReply Pin(int subCommand, string pin, string? newPin = null)
     {
         var request = new PinRequest
