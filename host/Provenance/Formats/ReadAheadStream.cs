@@ -67,7 +67,23 @@ internal sealed class ReadAheadStream : Stream
         return Read(one) == 1 ? one[0] : -1;
     }
 
+    /// <summary>
+    /// Fills <paramref name="destination"/> as far as the stream goes: readers such as SkiaSharp's managed stream take
+    /// a short read for the end of the file, so a read that ends at the edge of the read-ahead buffer continues.
+    /// </summary>
     public override int Read(Span<byte> destination)
+    {
+        int total = 0;
+        while (total < destination.Length)
+        {
+            int n = ReadOnce(destination[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    private int ReadOnce(Span<byte> destination)
     {
         if (destination.IsEmpty) return 0;
         int copied = CopyFromBuffer(destination);
