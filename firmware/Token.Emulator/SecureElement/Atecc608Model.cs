@@ -23,6 +23,10 @@ public sealed class Atecc608Model : II2cBus
     /// <summary>Watchdog period after a wake (ChipMode bit 2 = 0).</summary>
     public const int WatchdogMs = 1300;
 
+    /// <summary>Wake pulse: SDA low t_WLO, then t_WHI until the chip answers (data sheet, I/O conditions).</summary>
+    public const int WakeLowUs = 60;
+    public const int WakeHighUs = 1500;
+
     /// <summary>Largest value a monotonic counter reaches.</summary>
     public const int CounterMax = 2097151;
 
@@ -40,9 +44,9 @@ public sealed class Atecc608Model : II2cBus
     private readonly int[] _counters;
 
     private PowerState _power = PowerState.Sleep;
-    private long _nowMs;
-    private long _wakeAtMs;
-    private long _readyAtMs;
+    private long _nowUs;
+    private long _wakeAtUs;
+    private long _readyAtUs;
     private byte[]? _output;
     private int _outputPosition;
     private byte[]? _tempKey;
@@ -52,6 +56,7 @@ public sealed class Atecc608Model : II2cBus
     private bool _corruptNextResponseCrc;
     private bool _ignoreNextWake;
     private bool _selfTestFails;
+    private readonly System.Collections.Generic.Dictionary<int, int> _executionMsOverrides = new();
     private int _busyReads;
     private bool _outputIsCommandResponse;
 
@@ -102,7 +107,25 @@ public sealed class Atecc608Model : II2cBus
     public int CommandsExecuted { get; private set; }
 
     /// <summary>Model time in milliseconds: the sum of all <see cref="DelayMs"/> calls.</summary>
-    public long NowMs => _nowMs;
+    public long NowMs => _nowUs / 1000;
+
+    /// <summary>Model time in microseconds: delays, wake pulses and I2C transfers at <see cref="I2cClockKhz"/>.</summary>
+    public long NowUs => _nowUs;
+
+    /// <summary>
+    /// The I2C clock the model charges transfers at (100 kHz by default, the standard-mode clock CryptoAuthLib wakes the
+    /// chip with): 9 bits per byte, address byte included, so a 71-byte SHA update costs 6.5 ms of the watchdog's 1.3 s.
+    /// </summary>
+    public int I2cClockKhz { get; set; } = 100;
+
+    /// <summary>Every command packet the chip took in (count and CRC correct), in order, with the status it answered.</summary>
+    public System.Collections.Generic.List<ReceivedCommand> Received { get; } = new();
+
+    /// <summary>How often the watchdog put the chip to sleep (a driver that budgets its wake sessions keeps this at 0).</summary>
+    public int WatchdogSleeps { get; private set; }
+
+    /// <summary>How often the chip answered 0xEE because a command would have outlasted the watchdog.</summary>
+    public int WatchdogRefusals { get; private set; }
 
     public bool IsAwake => _power == PowerState.Active;
 
@@ -136,6 +159,16 @@ public sealed class Atecc608Model : II2cBus
 
     /// <summary>Ends <see cref="FailSelfTest"/>.</summary>
     public void RepairSelfTest() => _selfTestFails = false;
+
+    /// <summary>
+    /// Makes one opcode take <paramref name="ms"/> instead of the table's maximum, as a part faster than the table does
+    /// (real parts usually are): the driver's watchdog budget must not rely on time spent polling.
+    /// </summary>
+    public void SetExecutionMs(int opcode, int ms)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ms);
+        _executionMsOverrides[opcode] = ms;
+    }
 
     /// <summary>Error injection: the next wake pulse leaves the chip asleep (as a too-short pulse would).</summary>
     public void IgnoreNextWake() => _ignoreNextWake = true;
@@ -171,25 +204,33 @@ public sealed class Atecc608Model : II2cBus
         ArgumentOutOfRangeException.ThrowIfNegative(ms);
         lock (_sync)
         {
-            _nowMs += ms;
+            _nowUs += (long)ms * 1000;
             CheckWatchdog();
         }
     }
 
     private void WakeLocked()
     {
+        // The wake pulse holds SDA low for t_WLO (60 us); the chip is ready t_WHI (1.5 ms) later, and its watchdog runs from the pulse.
+        _nowUs += WakeLowUs;
         CheckWatchdog();
         WakePulses++;
+        long pulseEndUs = _nowUs;
+        _nowUs += WakeHighUs;
         if (_ignoreNextWake)
         {
             _ignoreNextWake = false;
             return;
         }
-        if (_power == PowerState.Active) return;
+        if (_power == PowerState.Active)
+        {
+            CheckWatchdog();
+            return;
+        }
         if (_power == PowerState.Sleep) ClearVolatileState();
         _power = PowerState.Active;
-        _wakeAtMs = _nowMs;
-        _readyAtMs = _nowMs;
+        _wakeAtUs = pulseEndUs;
+        _readyAtUs = _nowUs;
         _output = StatusPacket(_selfTestFails ? Status.SelfTestError : Status.AfterWake);
         _outputIsCommandResponse = false;
         _outputPosition = 0;
@@ -199,7 +240,9 @@ public sealed class Atecc608Model : II2cBus
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckWatchdog();
-        if (_power != PowerState.Active || _nowMs < _readyAtMs || data.Length == 0) return false;
+        bool acknowledged = _power == PowerState.Active && _nowUs >= _readyAtUs && data.Length > 0;
+        PassBusTime(acknowledged ? data.Length : 0);
+        if (!acknowledged || _power != PowerState.Active) return false;
         switch (data[0])
         {
             case WordAddress.Reset:
@@ -225,13 +268,24 @@ public sealed class Atecc608Model : II2cBus
     {
         ArgumentNullException.ThrowIfNull(buffer);
         CheckWatchdog();
-        if (_power != PowerState.Active) return false;
+        if (_power != PowerState.Active)
+        {
+            PassBusTime(0);
+            return false;
+        }
         if (_busyReads > 0 && _outputIsCommandResponse)
         {
             _busyReads--;
+            PassBusTime(0);
             return false;
         }
-        if (_nowMs < _readyAtMs || _output == null || _outputPosition + buffer.Length > _output.Length) return false;
+        if (_nowUs < _readyAtUs || _output == null || _outputPosition + buffer.Length > _output.Length)
+        {
+            PassBusTime(0);
+            return false;
+        }
+        PassBusTime(buffer.Length);
+        if (_power != PowerState.Active) return false;
         Array.Copy(_output, _outputPosition, buffer, 0, buffer.Length);
         _outputPosition += buffer.Length;
         return true;
@@ -279,11 +333,22 @@ public sealed class Atecc608Model : II2cBus
 
     private void CheckWatchdog()
     {
-        if (_power == PowerState.Active && _nowMs - _wakeAtMs >= WatchdogMs)
+        if (_power == PowerState.Active && _nowUs - _wakeAtUs >= (long)WatchdogMs * 1000)
         {
+            WatchdogSleeps++;
             _power = PowerState.Sleep;
             ClearVolatileState();
         }
+    }
+
+    /// <summary>
+    /// The time an I2C transfer of <paramref name="dataBytes"/> bytes takes (start, address byte, data, each 9 bits with
+    /// its acknowledge); the watchdog keeps running meanwhile. A NACKed transfer costs the address byte.
+    /// </summary>
+    private void PassBusTime(int dataBytes)
+    {
+        _nowUs += ((long)(dataBytes + 1) * 9 * 1000) / I2cClockKhz;
+        CheckWatchdog();
     }
 
     private void ClearVolatileState()
@@ -313,18 +378,21 @@ public sealed class Atecc608Model : II2cBus
         int param2 = packet[4] | (packet[5] << 8);
         byte[] data = new byte[count - Atecc608Datasheet.CommandOverhead];
         Array.Copy(packet, 6, data, 0, data.Length);
-        int executionMs = MaxExecutionMs(opcode);
-        if (_nowMs + executionMs >= _wakeAtMs + WatchdogMs)
+        int executionMs = ExecutionMs(opcode);
+        if (_nowUs + ((long)executionMs * 1000) >= _wakeAtUs + ((long)WatchdogMs * 1000))
         {
+            WatchdogRefusals++;
             Answer(StatusPacket(Status.WatchdogAboutToExpire), 0);
             return;
         }
         byte[] response;
         if (_selfTestFails)
         {
+            Received.Add(new ReceivedCommand(opcode, param1, param2, data.Length, Status.SelfTestError));
             Answer(StatusPacket(Status.SelfTestError), 0);
             return;
         }
+        int status = Status.Success;
         try
         {
             response = DataPacket(Execute(opcode, param1, param2, data));
@@ -332,8 +400,10 @@ public sealed class Atecc608Model : II2cBus
         }
         catch (ChipStatusException e)
         {
+            status = e.Status;
             response = StatusPacket(e.Status);
         }
+        Received.Add(new ReceivedCommand(opcode, param1, param2, data.Length, status));
         if (_corruptNextResponseCrc)
         {
             _corruptNextResponseCrc = false;
@@ -347,8 +417,10 @@ public sealed class Atecc608Model : II2cBus
         _output = packet;
         _outputIsCommandResponse = true;
         _outputPosition = 0;
-        _readyAtMs = _nowMs + executionMs;
+        _readyAtUs = _nowUs + ((long)executionMs * 1000);
     }
+
+    private int ExecutionMs(int opcode) => _executionMsOverrides.TryGetValue(opcode, out int ms) ? ms : MaxExecutionMs(opcode);
 
     private static bool CrcMatches(byte[] data, int offset, int count)
     {
@@ -779,6 +851,9 @@ public sealed class Atecc608Model : II2cBus
             throw new InvalidDataException("secure element state " + path + ": " + field + " is not hex", e);
         }
     }
+
+    /// <summary>One command packet as the chip parsed it, and the status byte it answered (0 for success or data).</summary>
+    public readonly record struct ReceivedCommand(int Opcode, int Mode, int Param2, int DataLength, int Status);
 
     private sealed class ChipStatusException : Exception
     {
