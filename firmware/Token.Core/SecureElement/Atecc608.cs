@@ -231,18 +231,30 @@ namespace ProvenanceDevice.Token.SecureElement
         }
 
         /// <summary>
-        /// ECDSA P-256 over a 32-byte digest with the slot's key: Nonce pass-through then Sign external,
-        /// in one wake session. Returns r || s (64 bytes).
+        /// ECDSA P-256 over a 32-byte digest with the slot's key, in one wake session, in CryptoAuthLib's order
+        /// (calib_sign in lib/calib/calib_sign.c): Random to update the RNG seed, Nonce pass-through of the digest, Sign
+        /// external. Returns r || s (64 bytes).
         /// </summary>
         public byte[] SignDigest(int slot, byte[] digest32, bool useMessageDigestBuffer)
         {
+            byte[][] results = ExecuteSequence(SignSequence(slot, digest32, useMessageDigestBuffer, null));
+            return results[2];
+        }
+
+        /// <summary>
+        /// The commands of an external-message signature: Random (mode 0, update seed), Nonce pass-through (mode 0x03) into
+        /// TempKey or, as CryptoAuthLib does on the 608, the message digest buffer, then Sign external (mode 0x80, plus
+        /// 0x20 for the message digest buffer); <paramref name="then"/> is appended after them. The Sign's answer is at index 2.
+        /// </summary>
+        public static AteccCommand[] SignSequence(int slot, byte[] digest32, bool useMessageDigestBuffer, AteccCommand then)
+        {
             if (digest32 == null || digest32.Length != 32) throw new System.ArgumentException("digest must be 32 bytes", "digest32");
-            byte[][] results = ExecuteSequence(new AteccCommand[]
-            {
-                AteccCommand.NonceLoad(digest32, useMessageDigestBuffer),
-                AteccCommand.SignDigest(slot, useMessageDigestBuffer),
-            });
-            return results[1];
+            AteccCommand[] commands = new AteccCommand[then == null ? 3 : 4];
+            commands[0] = AteccCommand.Random();
+            commands[1] = AteccCommand.NonceLoad(digest32, useMessageDigestBuffer);
+            commands[2] = AteccCommand.SignDigest(slot, useMessageDigestBuffer);
+            if (then != null) commands[3] = then;
+            return commands;
         }
 
         /// <summary>32 bytes from the chip's RNG. Before the config lock the chip answers FF FF 00 00 repeated.</summary>
