@@ -19,10 +19,18 @@ namespace ProvenanceDevice.Token.SecureElement
         public const int WakeAttempts = 3;
 
         /// <summary>
-        /// Longest stretch of a wake session before the driver idles and wakes the chip again: the
-        /// watchdog puts it to sleep 1.3 s after a wake, and idle keeps TempKey and the SHA context.
+        /// Longest stretch of a wake session before the driver idles and wakes the chip again: the watchdog puts the chip
+        /// to sleep about 1.3 s after the wake pulse (ChipMode bit 2 = 0; CryptoAuthLib's ATCA_CHIPMODE_WATCHDOG_SHORT
+        /// "~1.3s"), counting I2C transfers as well as execution, and idle keeps TempKey and the SHA context. The margin
+        /// covers the watchdog oscillator's tolerance.
         /// </summary>
         public const int SessionBudgetMs = 1000;
+
+        /// <summary>The I2C clock the driver budgets transfers at: 100 kHz, the slowest the token's boards run the chip at.</summary>
+        public const int I2cClockKhz = 100;
+
+        /// <summary>Wake pulse (t_WLO 60 us) plus the wait until the chip answers (t_WHI 1.5 ms), counted against the watchdog.</summary>
+        public const int WakeDelayUs = 60 + 1500;
 
         /// <summary>First wait after sending a command, then the interval between polls (CryptoAuthLib's polling defaults).</summary>
         public const int InitialPollDelayMs = 1;
@@ -37,10 +45,11 @@ namespace ProvenanceDevice.Token.SecureElement
         public const int PollingMaxMs = 2500;
 
         private const int WordAddressSleep = 0x01;
+        private static readonly byte[] ResetAddressCounter = new byte[] { 0x00 };
         private const int WordAddressIdle = 0x02;
 
         private readonly II2cBus _bus;
-        private int _sessionMs;
+        private long _sessionUs;
 
         public Atecc608(II2cBus bus)
         {
@@ -62,15 +71,14 @@ namespace ProvenanceDevice.Token.SecureElement
                 try
                 {
                     WakeUp();
-                    _sessionMs = 0;
                     byte[][] results = new byte[commands.Length][];
                     for (int i = 0; i < commands.Length; i++)
                     {
-                        if (_sessionMs + commands[i].MaxExecutionMs > SessionBudgetMs)
+                        if (_sessionUs + WorstCaseUs(commands[i]) > (long)SessionBudgetMs * 1000)
                         {
+                            // Idle stops the watchdog and keeps TempKey and the SHA context; the next wake restarts it.
                             Idle();
                             WakeUp();
-                            _sessionMs = 0;
                         }
                         results[i] = Transceive(commands[i]);
                     }
@@ -223,18 +231,30 @@ namespace ProvenanceDevice.Token.SecureElement
         }
 
         /// <summary>
-        /// ECDSA P-256 over a 32-byte digest with the slot's key: Nonce pass-through then Sign external,
-        /// in one wake session. Returns r || s (64 bytes).
+        /// ECDSA P-256 over a 32-byte digest with the slot's key, in one wake session, in CryptoAuthLib's order
+        /// (calib_sign in lib/calib/calib_sign.c): Random to update the RNG seed, Nonce pass-through of the digest, Sign
+        /// external. Returns r || s (64 bytes).
         /// </summary>
         public byte[] SignDigest(int slot, byte[] digest32, bool useMessageDigestBuffer)
         {
+            byte[][] results = ExecuteSequence(SignSequence(slot, digest32, useMessageDigestBuffer, null));
+            return results[2];
+        }
+
+        /// <summary>
+        /// The commands of an external-message signature: Random (mode 0, update seed), Nonce pass-through (mode 0x03) into
+        /// TempKey or, as CryptoAuthLib does on the 608, the message digest buffer, then Sign external (mode 0x80, plus
+        /// 0x20 for the message digest buffer); <paramref name="then"/> is appended after them. The Sign's answer is at index 2.
+        /// </summary>
+        public static AteccCommand[] SignSequence(int slot, byte[] digest32, bool useMessageDigestBuffer, AteccCommand then)
+        {
             if (digest32 == null || digest32.Length != 32) throw new System.ArgumentException("digest must be 32 bytes", "digest32");
-            byte[][] results = ExecuteSequence(new AteccCommand[]
-            {
-                AteccCommand.NonceLoad(digest32, useMessageDigestBuffer),
-                AteccCommand.SignDigest(slot, useMessageDigestBuffer),
-            });
-            return results[1];
+            AteccCommand[] commands = new AteccCommand[then == null ? 3 : 4];
+            commands[0] = AteccCommand.Random();
+            commands[1] = AteccCommand.NonceLoad(digest32, useMessageDigestBuffer);
+            commands[2] = AteccCommand.SignDigest(slot, useMessageDigestBuffer);
+            if (then != null) commands[3] = then;
+            return commands;
         }
 
         /// <summary>32 bytes from the chip's RNG. Before the config lock the chip answers FF FF 00 00 repeated.</summary>
@@ -437,51 +457,99 @@ namespace ProvenanceDevice.Token.SecureElement
         private void WakeUp()
         {
             byte[] response = new byte[4];
+            bool selfTestFailed = false;
             for (int attempt = 0; attempt < WakeAttempts; attempt++)
             {
                 _bus.Wake();
-                if (_bus.Read(response) && SameBytes(response, AteccResponse.WakeResponse)) return;
+                _sessionUs = WakeDelayUs;
+                bool answered = _bus.Read(response);
+                _sessionUs += I2cTransferUs(response.Length);
+                if (answered && SameBytes(response, AteccResponse.WakeResponse)) return;
+                selfTestFailed = answered && AteccResponse.IsSelfTestFailure(response);
                 // No or wrong wake response: the chip may have been awake already; send it to sleep and pulse again.
+                // A failed self test is pulsed again too, as CryptoAuthLib's calib_wakeup_i2c does, then reported.
                 Sleep();
                 _bus.DelayMs(1);
+            }
+            if (selfTestFailed)
+            {
+                throw new SecureElementException(AteccStatus.SelfTestError, "Wake", "the chip's power-on self test failed (wake answered status 0x07)");
             }
             throw new SecureElementException(AteccStatus.NoResponse, "Wake", "no wake response after " + WakeAttempts.ToString() + " pulses");
         }
 
         private byte[] Transceive(AteccCommand command)
         {
-            if (!_bus.Write(command.ToPacket()))
+            byte[] packet = command.ToPacket();
+            if (!_bus.Write(packet))
             {
                 throw new SecureElementException(AteccStatus.NoResponse, command.Name, "command not acknowledged");
             }
+            _sessionUs += I2cTransferUs(packet.Length);
             int limit = PollingMaxMs;
             _bus.DelayMs(InitialPollDelayMs);
             int waited = InitialPollDelayMs;
             byte[] countByte = new byte[1];
-            while (!_bus.Read(countByte))
+            // Each poll first writes word address 0x00, which the chip NACKs while busy and which resets its I/O buffer's
+            // address counter once done, so the count byte is read from the start of the answer even after a read that
+            // was cut short (CryptoAuthLib's calib_execute_receive does the same).
+            while (!PollForCount(countByte))
             {
                 if (waited >= limit)
                 {
+                    _sessionUs += (long)waited * 1000;
                     throw new SecureElementException(AteccStatus.NoResponse, command.Name, "no answer within " + limit.ToString() + " ms");
                 }
                 _bus.DelayMs(PollIntervalMs);
                 waited += PollIntervalMs;
             }
-            _sessionMs += waited;
+            _sessionUs += (long)waited * 1000;
             int count = countByte[0];
             if (count < AteccResponse.StatusPacketLength || count > AteccResponse.MaxPacketLength)
             {
                 throw new SecureElementException(AteccStatus.MalformedResponse, command.Name, "count byte " + count.ToString());
             }
             byte[] rest = new byte[count - 1];
-            if (!_bus.Read(rest))
+            bool complete = _bus.Read(rest);
+            _sessionUs += I2cTransferUs(rest.Length);
+            if (!complete)
             {
                 throw new SecureElementException(AteccStatus.NoResponse, command.Name, "response cut short");
             }
-            byte[] packet = new byte[count];
-            packet[0] = countByte[0];
-            System.Array.Copy(rest, 0, packet, 1, rest.Length);
-            return AteccResponse.Parse(command, packet);
+            byte[] response = new byte[count];
+            response[0] = countByte[0];
+            System.Array.Copy(rest, 0, response, 1, rest.Length);
+            return AteccResponse.Parse(command, response);
+        }
+
+        /// <summary>
+        /// What one command may add to the wake session at most: sending it, the table's execution time, the last poll,
+        /// reading the longest answer and the idle that ends the session.
+        /// </summary>
+        private static long WorstCaseUs(AteccCommand command)
+        {
+            return I2cTransferUs(AteccCommand.PacketOverhead + 1 + command.DataLength)
+                + ((long)command.MaxExecutionMs * 1000)
+                + ((long)PollIntervalMs * 1000) + (2 * I2cTransferUs(1))
+                + I2cTransferUs(AteccResponse.MaxPacketLength)
+                + I2cTransferUs(1);
+        }
+
+        private bool PollForCount(byte[] countByte)
+        {
+            if (!_bus.Write(ResetAddressCounter)) return false;
+            bool read = _bus.Read(countByte);
+            _sessionUs += I2cTransferUs(1) + I2cTransferUs(1);
+            return read;
+        }
+
+        /// <summary>
+        /// Microseconds one I2C transfer of <paramref name="bytes"/> data bytes takes at the chip's slowest documented clock,
+        /// 100 kHz: start, address byte and each data byte with its acknowledge (9 bits), stop.
+        /// </summary>
+        internal static long I2cTransferUs(int bytes)
+        {
+            return ((long)(bytes + 1) * 9 * 1000 / I2cClockKhz) + 10;
         }
 
         private static bool SameBytes(byte[] a, byte[] b)

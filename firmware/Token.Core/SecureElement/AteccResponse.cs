@@ -13,6 +13,18 @@ namespace ProvenanceDevice.Token.SecureElement
         public static readonly byte[] WakeResponse = { 0x04, 0x11, 0x33, 0x43 };
 
         /// <summary>
+        /// True when a 4-byte wake answer says the power-on self test failed: count 4 and status 0x07 with its CRC (40 C2).
+        /// CryptoAuthLib's hal_check_wake compares with 04 07 C4 40, which is not the CRC of 04 07; that pattern is taken
+        /// too, so whichever of the two a part really sends, the failure is reported as a self-test error, not as noise.
+        /// </summary>
+        public static bool IsSelfTestFailure(byte[] wakeAnswer)
+        {
+            if (wakeAnswer == null || wakeAnswer.Length != StatusPacketLength) return false;
+            if (wakeAnswer[0] != StatusPacketLength || wakeAnswer[1] != AteccStatus.SelfTestError) return false;
+            return AteccCrc.Check(wakeAnswer, 0, 2) || (wakeAnswer[2] == 0xC4 && wakeAnswer[3] == 0x40);
+        }
+
+        /// <summary>
         /// Checks the packet and returns its data. A 4-byte packet whose status is not success throws
         /// <see cref="SecureElementException"/> with that status; a wrong count or CRC throws a transient one.
         /// </summary>

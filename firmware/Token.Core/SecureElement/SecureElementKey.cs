@@ -65,21 +65,17 @@ namespace ProvenanceDevice.Token.SecureElement
             return copy;
         }
 
-        /// <summary>ECDSA P-256 by the chip over a 32-byte digest (Nonce pass-through, Sign external); returns r || s.</summary>
+        /// <summary>ECDSA P-256 by the chip over a 32-byte digest (Random, Nonce pass-through, Sign external); returns r || s.</summary>
         public byte[] SignDigest(byte[] digest)
         {
             if (digest == null || digest.Length != 32) throw new System.ArgumentException("digest must be 32 bytes", "digest");
             RequireKey();
-            // One wake session: load the digest into TempKey, sign it, read the Counter0 the signature advanced.
-            byte[][] results = _chip.ExecuteSequence(new AteccCommand[]
-            {
-                AteccCommand.NonceLoad(digest, false),
-                AteccCommand.SignDigest(Atecc608Config.SigningSlot, false),
-                AteccCommand.Counter(0, false),
-            });
-            byte[] counter = results[2];
+            // One wake session, CryptoAuthLib's sequence (Random, Nonce pass-through into the message digest buffer, Sign
+            // external), then the Counter0 the signature advanced.
+            byte[][] results = _chip.ExecuteSequence(Atecc608.SignSequence(Atecc608Config.SigningSlot, digest, true, AteccCommand.Counter(0, false)));
+            byte[] counter = results[3];
             _lastSignatureCounter = counter[0] | (counter[1] << 8) | (counter[2] << 16) | (counter[3] << 24);
-            return results[1];
+            return results[2];
         }
 
         /// <summary>

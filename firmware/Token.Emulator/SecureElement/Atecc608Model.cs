@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ProvenanceDevice.Token.Hal;
-using ProvenanceDevice.Token.SecureElement;
+
+using static ProvenanceDevice.Token.Emulator.SecureElement.Atecc608Datasheet;
 
 namespace ProvenanceDevice.Token.Emulator.SecureElement;
 
@@ -23,6 +24,10 @@ public sealed partial class Atecc608Model : II2cBus
     /// <summary>Watchdog period after a wake (ChipMode bit 2 = 0).</summary>
     public const int WatchdogMs = 1300;
 
+    /// <summary>Wake pulse: SDA low t_WLO, then t_WHI until the chip answers (data sheet, I/O conditions).</summary>
+    public const int WakeLowUs = 60;
+    public const int WakeHighUs = 1500;
+
     /// <summary>Largest value a monotonic counter reaches.</summary>
     public const int CounterMax = 2097151;
 
@@ -30,7 +35,7 @@ public sealed partial class Atecc608Model : II2cBus
     public static readonly byte[] Revision = { 0x00, 0x00, 0x60, 0x03 };
 
     private const string StateFileName = "atecc608b.json";
-    private const int MaxCountByte = AteccCommand.PacketOverhead + 148;
+    private const int MaxCountByte = Atecc608Datasheet.MaxCommandCount;
 
     private readonly object _sync = new();
     private readonly string? _stateFolder;
@@ -40,9 +45,9 @@ public sealed partial class Atecc608Model : II2cBus
     private readonly int[] _counters;
 
     private PowerState _power = PowerState.Sleep;
-    private long _nowMs;
-    private long _wakeAtMs;
-    private long _readyAtMs;
+    private long _nowUs;
+    private long _wakeAtUs;
+    private long _readyAtUs;
     private byte[]? _output;
     private int _outputPosition;
     private byte[]? _tempKey;
@@ -51,6 +56,8 @@ public sealed partial class Atecc608Model : II2cBus
 
     private bool _corruptNextResponseCrc;
     private bool _ignoreNextWake;
+    private bool _selfTestFails;
+    private readonly System.Collections.Generic.Dictionary<int, int> _executionMsOverrides = new();
     private int _busyReads;
     private bool _outputIsCommandResponse;
 
@@ -101,13 +108,31 @@ public sealed partial class Atecc608Model : II2cBus
     public int CommandsExecuted { get; private set; }
 
     /// <summary>Model time in milliseconds: the sum of all <see cref="DelayMs"/> calls.</summary>
-    public long NowMs => _nowMs;
+    public long NowMs => _nowUs / 1000;
+
+    /// <summary>Model time in microseconds: delays, wake pulses and I2C transfers at <see cref="I2cClockKhz"/>.</summary>
+    public long NowUs => _nowUs;
+
+    /// <summary>
+    /// The I2C clock the model charges transfers at (100 kHz by default, the standard-mode clock CryptoAuthLib wakes the
+    /// chip with): 9 bits per byte, address byte included, so a 71-byte SHA update costs 6.5 ms of the watchdog's 1.3 s.
+    /// </summary>
+    public int I2cClockKhz { get; set; } = 100;
+
+    /// <summary>Every command packet the chip took in (count and CRC correct), in order, with the status it answered.</summary>
+    public System.Collections.Generic.List<ReceivedCommand> Received { get; } = new();
+
+    /// <summary>How often the watchdog put the chip to sleep (a driver that budgets its wake sessions keeps this at 0).</summary>
+    public int WatchdogSleeps { get; private set; }
+
+    /// <summary>How often the chip answered 0xEE because a command would have outlasted the watchdog.</summary>
+    public int WatchdogRefusals { get; private set; }
 
     public bool IsAwake => _power == PowerState.Active;
 
-    public bool IsConfigLocked => _config[Atecc608Config.LockConfig] != Atecc608Config.Unlocked;
+    public bool IsConfigLocked => _config[Config.LockConfig] != Config.Unlocked;
 
-    public bool IsDataLocked => _config[Atecc608Config.LockValue] != Atecc608Config.Unlocked;
+    public bool IsDataLocked => _config[Config.LockValue] != Config.Unlocked;
 
     /// <summary>The 9-byte serial number SN[0:8].</summary>
     public byte[] SerialNumber
@@ -126,6 +151,25 @@ public sealed partial class Atecc608Model : II2cBus
 
     /// <summary>Error injection: flips one bit of the CRC of the next command response.</summary>
     public void CorruptNextResponseCrc() => _corruptNextResponseCrc = true;
+
+    /// <summary>
+    /// Error injection: the power-on self test fails (ChipOptions POSTEnable, or a damaged part): every wake answers
+    /// status 0x07 instead of 0x11, and every command answers the 0x07 status packet, until <see cref="RepairSelfTest"/>.
+    /// </summary>
+    public void FailSelfTest() => _selfTestFails = true;
+
+    /// <summary>Ends <see cref="FailSelfTest"/>.</summary>
+    public void RepairSelfTest() => _selfTestFails = false;
+
+    /// <summary>
+    /// Makes one opcode take <paramref name="ms"/> instead of the table's maximum, as a part faster than the table does
+    /// (real parts usually are): the driver's watchdog budget must not rely on time spent polling.
+    /// </summary>
+    public void SetExecutionMs(int opcode, int ms)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ms);
+        _executionMsOverrides[opcode] = ms;
+    }
 
     /// <summary>Error injection: the next wake pulse leaves the chip asleep (as a too-short pulse would).</summary>
     public void IgnoreNextWake() => _ignoreNextWake = true;
@@ -161,26 +205,34 @@ public sealed partial class Atecc608Model : II2cBus
         ArgumentOutOfRangeException.ThrowIfNegative(ms);
         lock (_sync)
         {
-            _nowMs += ms;
+            _nowUs += (long)ms * 1000;
             CheckWatchdog();
         }
     }
 
     private void WakeLocked()
     {
+        // The wake pulse holds SDA low for t_WLO (60 us); the chip is ready t_WHI (1.5 ms) later, and its watchdog runs from the pulse.
+        _nowUs += WakeLowUs;
         CheckWatchdog();
         WakePulses++;
+        long pulseEndUs = _nowUs;
+        _nowUs += WakeHighUs;
         if (_ignoreNextWake)
         {
             _ignoreNextWake = false;
             return;
         }
-        if (_power == PowerState.Active) return;
+        if (_power == PowerState.Active)
+        {
+            CheckWatchdog();
+            return;
+        }
         if (_power == PowerState.Sleep) ClearVolatileState();
         _power = PowerState.Active;
-        _wakeAtMs = _nowMs;
-        _readyAtMs = _nowMs;
-        _output = (byte[])AteccResponse.WakeResponse.Clone();
+        _wakeAtUs = pulseEndUs;
+        _readyAtUs = _nowUs;
+        _output = StatusPacket(_selfTestFails ? Status.SelfTestError : Status.AfterWake);
         _outputIsCommandResponse = false;
         _outputPosition = 0;
     }
@@ -189,20 +241,23 @@ public sealed partial class Atecc608Model : II2cBus
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckWatchdog();
-        if (_power != PowerState.Active || _nowMs < _readyAtMs || data.Length == 0) return false;
+        bool acknowledged = _power == PowerState.Active && _nowUs >= _readyAtUs && data.Length > 0;
+        PassBusTime(acknowledged ? data.Length : 0);
+        if (!acknowledged || _power != PowerState.Active) return false;
         switch (data[0])
         {
-            case 0x00:
+            case WordAddress.Reset:
+                // Resets the I/O buffer's address counter: the next read starts at the count byte again.
                 _outputPosition = 0;
                 return true;
-            case 0x01:
+            case WordAddress.Sleep:
                 _power = PowerState.Sleep;
                 ClearVolatileState();
                 return true;
-            case 0x02:
+            case WordAddress.Idle:
                 _power = PowerState.Idle;
                 return true;
-            case AteccCommand.WordAddressCommand:
+            case Atecc608Datasheet.WordAddress.Command:
                 ReceiveCommand(data);
                 return true;
             default:
@@ -214,13 +269,24 @@ public sealed partial class Atecc608Model : II2cBus
     {
         ArgumentNullException.ThrowIfNull(buffer);
         CheckWatchdog();
-        if (_power != PowerState.Active) return false;
+        if (_power != PowerState.Active)
+        {
+            PassBusTime(0);
+            return false;
+        }
         if (_busyReads > 0 && _outputIsCommandResponse)
         {
             _busyReads--;
+            PassBusTime(0);
             return false;
         }
-        if (_nowMs < _readyAtMs || _output == null || _outputPosition + buffer.Length > _output.Length) return false;
+        if (_nowUs < _readyAtUs || _output == null || _outputPosition + buffer.Length > _output.Length)
+        {
+            PassBusTime(0);
+            return false;
+        }
+        PassBusTime(buffer.Length);
+        if (_power != PowerState.Active) return false;
         Array.Copy(_output, _outputPosition, buffer, 0, buffer.Length);
         _outputPosition += buffer.Length;
         return true;
@@ -228,51 +294,62 @@ public sealed partial class Atecc608Model : II2cBus
 
     private static Atecc608Model CreateFactoryNew(string? stateFolder)
     {
-        byte[] config = new byte[AteccZone.ConfigSize];
+        byte[] config = new byte[Atecc608Datasheet.ConfigSize];
         byte[] random = RandomNumberGenerator.GetBytes(6);
         config[0] = 0x01;
         config[1] = 0x23;
         config[2] = random[0];
         config[3] = random[1];
-        Array.Copy(Revision, 0, config, Atecc608Config.RevisionNumber, 4);
+        Array.Copy(Revision, 0, config, Config.RevNum, 4);
         Array.Copy(random, 2, config, 8, 4);
         config[12] = 0xEE;
         config[13] = 0x01;  // AES enabled
         config[14] = 0x01;  // I2C interface
-        config[Atecc608Config.I2cAddress] = 0xC0;
-        for (int slot = 0; slot < AteccZone.SlotCount; slot++)
+        config[Config.I2cAddress] = 0xC0;
+        for (int slot = 0; slot < Atecc608Datasheet.SlotCount; slot++)
         {
             // Factory slots: plain data, always writable, lockable (KeyConfig 0x3C).
-            config[Atecc608Config.KeyConfigBase + (2 * slot)] = 0x3C;
+            config[Config.KeyConfig + (2 * slot)] = 0x3C;
         }
         for (int i = 0; i < 4; i++)
         {
-            config[Atecc608Config.Counter0 + i] = 0xFF;
-            config[Atecc608Config.Counter1 + i] = 0xFF;
+            config[Config.Counter0 + i] = 0xFF;
+            config[Config.Counter1 + i] = 0xFF;
         }
-        config[Atecc608Config.LockValue] = Atecc608Config.Unlocked;
-        config[Atecc608Config.LockConfig] = Atecc608Config.Unlocked;
-        config[Atecc608Config.SlotLocked] = 0xFF;
-        config[Atecc608Config.SlotLocked + 1] = 0xFF;
+        config[Config.LockValue] = Config.Unlocked;
+        config[Config.LockConfig] = Config.Unlocked;
+        config[Config.SlotLocked] = 0xFF;
+        config[Config.SlotLocked + 1] = 0xFF;
 
-        byte[][] slots = new byte[AteccZone.SlotCount][];
+        byte[][] slots = new byte[Atecc608Datasheet.SlotCount][];
         for (int slot = 0; slot < slots.Length; slot++)
         {
-            slots[slot] = new byte[AteccZone.SlotSize(slot)];
+            slots[slot] = new byte[Atecc608Datasheet.SlotSize(slot)];
             Array.Fill(slots[slot], (byte)0xFF);
         }
-        byte[] otp = new byte[AteccZone.OtpSize];
+        byte[] otp = new byte[Atecc608Datasheet.OtpSize];
         Array.Fill(otp, (byte)0xFF);
         return new Atecc608Model(stateFolder, config, slots, otp, new int[2]);
     }
 
     private void CheckWatchdog()
     {
-        if (_power == PowerState.Active && _nowMs - _wakeAtMs >= WatchdogMs)
+        if (_power == PowerState.Active && _nowUs - _wakeAtUs >= (long)WatchdogMs * 1000)
         {
+            WatchdogSleeps++;
             _power = PowerState.Sleep;
             ClearVolatileState();
         }
+    }
+
+    /// <summary>
+    /// The time an I2C transfer of <paramref name="dataBytes"/> bytes takes (start, address byte, data, each 9 bits with
+    /// its acknowledge); the watchdog keeps running meanwhile. A NACKed transfer costs the address byte.
+    /// </summary>
+    private void PassBusTime(int dataBytes)
+    {
+        _nowUs += ((long)(dataBytes + 1) * 9 * 1000) / I2cClockKhz;
+        CheckWatchdog();
     }
 
     private void ClearVolatileState()
@@ -291,24 +368,32 @@ public sealed partial class Atecc608Model : II2cBus
         int count = packet.Length > 1 ? packet[1] : 0;
         // The chip reads exactly `count` bytes after the word address and checks their CRC; any
         // mismatch of length or CRC is reported as status 0xFF and nothing is executed.
-        if (count < AteccCommand.PacketOverhead || count > MaxCountByte || packet.Length != count + 1
-            || !AteccCrc.Check(packet, 1, count - 2))
+        if (count < Atecc608Datasheet.CommandOverhead || count > MaxCountByte || packet.Length != count + 1
+            || !CrcMatches(packet, 1, count - 2))
         {
-            Answer(StatusPacket(AteccStatus.CommunicationError), 0);
+            Answer(StatusPacket(Status.CommunicationError), 0);
             return;
         }
         int opcode = packet[2];
         int param1 = packet[3];
         int param2 = packet[4] | (packet[5] << 8);
-        byte[] data = new byte[count - AteccCommand.PacketOverhead];
+        byte[] data = new byte[count - Atecc608Datasheet.CommandOverhead];
         Array.Copy(packet, 6, data, 0, data.Length);
-        int executionMs = TypicalExecutionMs(opcode);
-        if (_nowMs + executionMs >= _wakeAtMs + WatchdogMs)
+        int executionMs = ExecutionMs(opcode);
+        if (_nowUs + ((long)executionMs * 1000) >= _wakeAtUs + ((long)WatchdogMs * 1000))
         {
-            Answer(StatusPacket(AteccStatus.WatchdogAboutToExpire), 0);
+            WatchdogRefusals++;
+            Answer(StatusPacket(Status.WatchdogAboutToExpire), 0);
             return;
         }
         byte[] response;
+        if (_selfTestFails)
+        {
+            Received.Add(new ReceivedCommand(opcode, param1, param2, data.Length, Status.SelfTestError));
+            Answer(StatusPacket(Status.SelfTestError), 0);
+            return;
+        }
+        int status = Status.Success;
         try
         {
             response = DataPacket(Execute(opcode, param1, param2, data));
@@ -316,8 +401,10 @@ public sealed partial class Atecc608Model : II2cBus
         }
         catch (ChipStatusException e)
         {
+            status = e.Status;
             response = StatusPacket(e.Status);
         }
+        Received.Add(new ReceivedCommand(opcode, param1, param2, data.Length, status));
         if (_corruptNextResponseCrc)
         {
             _corruptNextResponseCrc = false;
@@ -331,8 +418,25 @@ public sealed partial class Atecc608Model : II2cBus
         _output = packet;
         _outputIsCommandResponse = true;
         _outputPosition = 0;
-        _readyAtMs = _nowMs + executionMs;
+        _readyAtUs = _nowUs + ((long)executionMs * 1000);
     }
+
+    private int ExecutionMs(int opcode) => _executionMsOverrides.TryGetValue(opcode, out int ms) ? ms : MaxExecutionMs(opcode);
+
+    private static bool CrcMatches(byte[] data, int offset, int count)
+    {
+        ushort crc = Crc16(data, offset, count);
+        return data[offset + count] == (byte)crc && data[offset + count + 1] == (byte)(crc >> 8);
+    }
+
+    private static void AppendCrc(byte[] data, int offset, int count)
+    {
+        ushort crc = Crc16(data, offset, count);
+        data[offset + count] = (byte)crc;
+        data[offset + count + 1] = (byte)(crc >> 8);
+    }
+
+    private static int UInt16At(byte[] data, int offset) => data[offset] | (data[offset + 1] << 8);
 
     private static byte[] StatusPacket(int status) => DataPacket(new[] { (byte)status });
 
@@ -341,41 +445,25 @@ public sealed partial class Atecc608Model : II2cBus
         byte[] packet = new byte[data.Length + 3];
         packet[0] = (byte)packet.Length;
         Array.Copy(data, 0, packet, 1, data.Length);
-        AteccCrc.Append(packet, 0, data.Length + 1);
+        AppendCrc(packet, 0, data.Length + 1);
         return packet;
     }
-
-    /// <summary>Typical execution times: below the driver's maximum (AteccOpcode.MaxExecutionMs), so polling is exercised.</summary>
-    private static int TypicalExecutionMs(int opcode) => opcode switch
-    {
-        AteccOpcode.Read => 1,
-        AteccOpcode.Write => 7,
-        AteccOpcode.Nonce => 3,
-        AteccOpcode.Lock => 8,
-        AteccOpcode.Random => 11,
-        AteccOpcode.Counter => 6,
-        AteccOpcode.Info => 1,
-        AteccOpcode.GenKey => 59,
-        AteccOpcode.Sign => 48,
-        AteccOpcode.Sha => 5,
-        _ => 1,
-    };
 
     private byte[] Execute(int opcode, int param1, int param2, byte[] data)
     {
         switch (opcode)
         {
-            case AteccOpcode.Info: return Info(param1, param2, data);
-            case AteccOpcode.Read: return ReadZone(param1, param2, data);
-            case AteccOpcode.Write: return WriteZone(param1, param2, data);
-            case AteccOpcode.Lock: return Lock(param1, param2, data);
-            case AteccOpcode.GenKey: return GenKey(param1, param2, data);
-            case AteccOpcode.Nonce: return Nonce(param1, param2, data);
-            case AteccOpcode.Sign: return Sign(param1, param2, data);
-            case AteccOpcode.Random: return RandomBytes(param1, param2, data);
-            case AteccOpcode.Counter: return Counter(param1, param2, data);
-            case AteccOpcode.Sha: return Sha(param1, param2, data);
-            default: throw new ChipStatusException(AteccStatus.ParseError);
+            case Opcode.Info: return Info(param1, param2, data);
+            case Opcode.Read: return ReadZone(param1, param2, data);
+            case Opcode.Write: return WriteZone(param1, param2, data);
+            case Opcode.Lock: return Lock(param1, param2, data);
+            case Opcode.GenKey: return GenKey(param1, param2, data);
+            case Opcode.Nonce: return Nonce(param1, param2, data);
+            case Opcode.Sign: return Sign(param1, param2, data);
+            case Opcode.Random: return RandomBytes(param1, param2, data);
+            case Opcode.Counter: return Counter(param1, param2, data);
+            case Opcode.Sha: return Sha(param1, param2, data);
+            default: throw new ChipStatusException(Status.ParseError);
         }
     }
 
@@ -389,41 +477,41 @@ public sealed partial class Atecc608Model : II2cBus
     private byte[] Info(int mode, int param2, byte[] data)
     {
         // Only the revision mode is modelled; KeyValid, State and GPIO modes answer a parse error.
-        Require(mode == AteccCommand.InfoRevision && param2 == 0 && data.Length == 0, AteccStatus.ParseError);
+        Require(mode == Mode.InfoRevision && param2 == 0 && data.Length == 0, Status.ParseError);
         return (byte[])Revision.Clone();
     }
 
     private byte[] ReadZone(int param1, int address, byte[] data)
     {
-        Require((param1 & 0x7C) == 0 && data.Length == 0, AteccStatus.ParseError);
+        Require((param1 & 0x7C) == 0 && data.Length == 0, Status.ParseError);
         int zone = param1 & 0x03;
-        int length = (param1 & AteccZone.Block32) != 0 ? 32 : 4;
+        int length = (param1 & Mode.ZoneBlock32) != 0 ? 32 : 4;
         byte[] source;
         int offset;
         switch (zone)
         {
-            case AteccZone.Config:
+            case Mode.ZoneConfig:
                 source = _config;
                 offset = ConfigOffset(address, length);
                 break;
-            case AteccZone.Otp:
-                Require(IsDataLocked, AteccStatus.ExecutionError);
+            case Mode.ZoneOtp:
+                Require(IsDataLocked, Status.ExecutionError);
                 source = _otp;
                 offset = ConfigOffset(address, length);
                 break;
-            case AteccZone.Data:
+            case Mode.ZoneData:
                 int slot = (address >> 3) & 0x0F;
                 source = _slots[slot];
                 offset = DataOffset(address, length, source.Length);
-                Require(IsDataLocked, AteccStatus.ExecutionError);
+                Require(IsDataLocked, Status.ExecutionError);
                 int slotConfig = SlotConfig(slot);
                 // Secret slots are never read in the clear; encrypted reads are not modelled.
-                Require((slotConfig & (Atecc608Config.SlotIsSecret | Atecc608Config.SlotEncryptRead)) == 0, AteccStatus.ExecutionError);
+                Require((slotConfig & (Config.IsSecret | Config.EncryptRead)) == 0, Status.ExecutionError);
                 break;
             default:
-                throw new ChipStatusException(AteccStatus.ParseError);
+                throw new ChipStatusException(Status.ParseError);
         }
-        Require(offset + length <= source.Length, AteccStatus.ParseError);
+        Require(offset + length <= source.Length, Status.ParseError);
         byte[] result = new byte[length];
         Array.Copy(source, offset, result, 0, length);
         return result;
@@ -431,47 +519,47 @@ public sealed partial class Atecc608Model : II2cBus
 
     private byte[] WriteZone(int param1, int address, byte[] data)
     {
-        Require((param1 & 0x3C) == 0, AteccStatus.ParseError);
+        Require((param1 & 0x3C) == 0, Status.ParseError);
         // Encrypted writes (bit 6) need GenDig and a write MAC, which this model does not implement.
-        Require((param1 & 0x40) == 0, AteccStatus.ExecutionError);
+        Require((param1 & 0x40) == 0, Status.ExecutionError);
         int zone = param1 & 0x03;
-        int length = (param1 & AteccZone.Block32) != 0 ? 32 : 4;
-        Require(data.Length == length, AteccStatus.ParseError);
+        int length = (param1 & Mode.ZoneBlock32) != 0 ? 32 : 4;
+        Require(data.Length == length, Status.ParseError);
         switch (zone)
         {
-            case AteccZone.Config:
+            case Mode.ZoneConfig:
             {
                 int offset = ConfigOffset(address, length);
-                Require(!IsConfigLocked, AteccStatus.ExecutionError);
+                Require(!IsConfigLocked, Status.ExecutionError);
                 // Bytes 0-15 are read-only; 84-87 change only through UpdateExtra and Lock.
-                Require(offset >= Atecc608Config.FirstWritableByte, AteccStatus.ExecutionError);
-                Require(offset + length <= Atecc608Config.UserExtra || offset >= Atecc608Config.SlotLocked, AteccStatus.ExecutionError);
+                Require(offset >= Config.FirstWritable, Status.ExecutionError);
+                Require(offset + length <= Config.UserExtra || offset >= Config.SlotLocked, Status.ExecutionError);
                 Array.Copy(data, 0, _config, offset, length);
                 break;
             }
-            case AteccZone.Otp:
+            case Mode.ZoneOtp:
             {
                 int offset = ConfigOffset(address, length);
-                Require(offset + length <= _otp.Length, AteccStatus.ParseError);
-                Require(!IsDataLocked, AteccStatus.ExecutionError);
+                Require(offset + length <= _otp.Length, Status.ParseError);
+                Require(!IsDataLocked, Status.ExecutionError);
                 Array.Copy(data, 0, _otp, offset, length);
                 break;
             }
-            case AteccZone.Data:
+            case Mode.ZoneData:
             {
                 int slot = (address >> 3) & 0x0F;
                 int offset = DataOffset(address, length, _slots[slot].Length);
-                Require(offset + length <= _slots[slot].Length, AteccStatus.ParseError);
+                Require(offset + length <= _slots[slot].Length, Status.ParseError);
                 if (IsDataLocked)
                 {
-                    int writeConfig = (SlotConfig(slot) >> Atecc608Config.SlotWriteConfigShift) & 0x0F;
-                    Require(length == 32 && writeConfig == Atecc608Config.WriteConfigAlways && !IsSlotLocked(slot), AteccStatus.ExecutionError);
+                    int writeConfig = (SlotConfig(slot) >> Config.WriteConfigShift) & 0x0F;
+                    Require(length == 32 && writeConfig == Config.WriteConfigAlways && !IsSlotLocked(slot), Status.ExecutionError);
                 }
                 Array.Copy(data, 0, _slots[slot], offset, length);
                 break;
             }
             default:
-                throw new ChipStatusException(AteccStatus.ParseError);
+                throw new ChipStatusException(Status.ParseError);
         }
         Save();
         return Ok;
@@ -479,23 +567,23 @@ public sealed partial class Atecc608Model : II2cBus
 
     private byte[] Lock(int mode, int summaryCrc, byte[] data)
     {
-        Require(data.Length == 0 && (mode & 0x7C) == 0, AteccStatus.ParseError);
-        bool checkCrc = (mode & AteccCommand.LockIgnoreCrc) == 0;
+        Require(data.Length == 0 && (mode & 0x7C) == 0, Status.ParseError);
+        bool checkCrc = (mode & Mode.LockNoSummaryCrc) == 0;
         switch (mode & 0x03)
         {
-            case AteccZone.Config:
-                Require(!IsConfigLocked, AteccStatus.ExecutionError);
-                Require(!checkCrc || AteccCrc.Compute(_config, 0, _config.Length) == summaryCrc, AteccStatus.ExecutionError);
-                _config[Atecc608Config.LockConfig] = 0x00;
+            case Mode.ZoneConfig:
+                Require(!IsConfigLocked, Status.ExecutionError);
+                Require(!checkCrc || Atecc608Datasheet.Crc16(_config, 0, _config.Length) == summaryCrc, Status.ExecutionError);
+                _config[Config.LockConfig] = 0x00;
                 break;
             case 0x01:
-                Require(IsConfigLocked && !IsDataLocked, AteccStatus.ExecutionError);
-                Require(!checkCrc || DataZoneCrc() == summaryCrc, AteccStatus.ExecutionError);
-                _config[Atecc608Config.LockValue] = 0x00;
+                Require(IsConfigLocked && !IsDataLocked, Status.ExecutionError);
+                Require(!checkCrc || DataZoneCrc() == summaryCrc, Status.ExecutionError);
+                _config[Config.LockValue] = 0x00;
                 break;
             default:
                 // Single-slot locks are not modelled.
-                throw new ChipStatusException(AteccStatus.ParseError);
+                throw new ChipStatusException(Status.ParseError);
         }
         Save();
         return Ok;
@@ -503,19 +591,19 @@ public sealed partial class Atecc608Model : II2cBus
 
     private byte[] GenKey(int mode, int slot, byte[] data)
     {
-        Require(data.Length == 0 && slot < AteccZone.SlotCount, AteccStatus.ParseError);
-        Require(mode == AteccCommand.GenKeyCreate || mode == AteccCommand.GenKeyPublic, AteccStatus.ParseError);
-        Require(IsConfigLocked, AteccStatus.ExecutionError);
+        Require(data.Length == 0 && slot < Atecc608Datasheet.SlotCount, Status.ParseError);
+        Require(mode == Mode.GenKeyPrivate || mode == Mode.GenKeyPublic, Status.ParseError);
+        Require(IsConfigLocked, Status.ExecutionError);
         int keyConfig = KeyConfig(slot);
-        bool isP256Private = (keyConfig & Atecc608Config.KeyPrivate) != 0
-            && ((keyConfig >> Atecc608Config.KeyTypeShift) & 0x07) == Atecc608Config.KeyTypeP256;
-        Require(isP256Private, AteccStatus.ExecutionError);
-        if (mode == AteccCommand.GenKeyCreate)
+        bool isP256Private = (keyConfig & Config.Private) != 0
+            && ((keyConfig >> Config.KeyTypeShift) & 0x07) == Config.KeyTypeP256;
+        Require(isP256Private, Status.ExecutionError);
+        if (mode == Mode.GenKeyPrivate)
         {
             if (IsDataLocked)
             {
-                int writeConfig = (SlotConfig(slot) >> Atecc608Config.SlotWriteConfigShift) & 0x0F;
-                Require((writeConfig & 0x02) != 0 && !IsSlotLocked(slot), AteccStatus.ExecutionError);
+                int writeConfig = (SlotConfig(slot) >> Config.WriteConfigShift) & 0x0F;
+                Require((writeConfig & 0x02) != 0 && !IsSlotLocked(slot), Status.ExecutionError);
             }
             using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             ECParameters parameters = key.ExportParameters(true);
@@ -524,7 +612,7 @@ public sealed partial class Atecc608Model : II2cBus
             Save();
             return PublicKeyBytes(parameters);
         }
-        Require((keyConfig & Atecc608Config.KeyPubInfo) != 0, AteccStatus.ExecutionError);
+        Require((keyConfig & Config.PubInfo) != 0, Status.ExecutionError);
         using ECDsa existing = LoadPrivateKey(slot);
         return PublicKeyBytes(existing.ExportParameters(false));
     }
@@ -532,10 +620,10 @@ public sealed partial class Atecc608Model : II2cBus
     private byte[] Nonce(int mode, int param2, byte[] data)
     {
         // Only pass-through (mode bits 1:0 = 11) is modelled; random nonces answer a parse error.
-        Require((mode & 0x03) == AteccCommand.NoncePassThrough && param2 == 0, AteccStatus.ParseError);
+        Require((mode & 0x03) == Mode.NoncePassThrough && param2 == 0, Status.ParseError);
         // 64-byte pass-through (mode bit 5) and the alternate key buffer target are not modelled.
         int target = (mode >> 6) & 0x03;
-        Require(data.Length == 32 && target <= 1 && (mode & 0x3C) == 0, AteccStatus.ParseError);
+        Require(data.Length == 32 && target <= 1 && (mode & 0x3C) == 0, Status.ParseError);
         if (target == 0)
         {
             _tempKey = (byte[])data.Clone();
@@ -550,21 +638,21 @@ public sealed partial class Atecc608Model : II2cBus
     private byte[] Sign(int mode, int slot, byte[] data)
     {
         // External signatures only (mode bit 7); internal signatures of GenDig/GenKey digests are not modelled.
-        Require(data.Length == 0 && slot < AteccZone.SlotCount, AteccStatus.ParseError);
-        Require(mode == AteccCommand.SignExternal || mode == (AteccCommand.SignExternal | AteccCommand.SignSourceMessageDigestBuffer), AteccStatus.ParseError);
-        Require(IsConfigLocked && IsDataLocked, AteccStatus.ExecutionError);
+        Require(data.Length == 0 && slot < Atecc608Datasheet.SlotCount, Status.ParseError);
+        Require(mode == Mode.SignExternal || mode == (Mode.SignExternal | Mode.SignFromMessageDigestBuffer), Status.ParseError);
+        Require(IsConfigLocked && IsDataLocked, Status.ExecutionError);
         int keyConfig = KeyConfig(slot);
         int slotConfig = SlotConfig(slot);
-        Require((keyConfig & Atecc608Config.KeyPrivate) != 0, AteccStatus.ExecutionError);
-        Require((slotConfig & Atecc608Config.SlotReadKeyExternalSignatures) != 0, AteccStatus.ExecutionError);
-        bool fromBuffer = (mode & AteccCommand.SignSourceMessageDigestBuffer) != 0;
+        Require((keyConfig & Config.Private) != 0, Status.ExecutionError);
+        Require((slotConfig & Config.ReadKeyExternalSign) != 0, Status.ExecutionError);
+        bool fromBuffer = (mode & Mode.SignFromMessageDigestBuffer) != 0;
         byte[]? digest = fromBuffer ? _messageDigestBuffer : _tempKey;
-        Require(digest != null, AteccStatus.ExecutionError);
+        Require(digest != null, Status.ExecutionError);
         using ECDsa key = LoadPrivateKey(slot);
-        if ((slotConfig & Atecc608Config.SlotLimitedUse) != 0)
+        if ((slotConfig & Config.LimitedUse) != 0)
         {
             // Counter0 is attached to this key: each use advances it, and at its limit the key is spent.
-            Require(_counters[0] < CounterMax, AteccStatus.ExecutionError);
+            Require(_counters[0] < CounterMax, Status.ExecutionError);
             _counters[0]++;
             Save();
         }
@@ -575,7 +663,7 @@ public sealed partial class Atecc608Model : II2cBus
 
     private byte[] RandomBytes(int mode, int param2, byte[] data)
     {
-        Require(mode <= 1 && param2 == 0 && data.Length == 0, AteccStatus.ParseError);
+        Require(mode <= 1 && param2 == 0 && data.Length == 0, Status.ParseError);
         byte[] result = new byte[32];
         if (!IsConfigLocked)
         {
@@ -593,10 +681,10 @@ public sealed partial class Atecc608Model : II2cBus
 
     private byte[] Counter(int mode, int counterId, byte[] data)
     {
-        Require(mode <= 1 && counterId <= 1 && data.Length == 0, AteccStatus.ParseError);
-        if (mode == AteccCommand.CounterIncrement)
+        Require(mode <= 1 && counterId <= 1 && data.Length == 0, Status.ParseError);
+        if (mode == Mode.CounterIncrement)
         {
-            Require(_counters[counterId] < CounterMax, AteccStatus.ExecutionError);
+            Require(_counters[counterId] < CounterMax, Status.ExecutionError);
             _counters[counterId]++;
             Save();
         }
@@ -608,26 +696,26 @@ public sealed partial class Atecc608Model : II2cBus
     {
         switch (mode)
         {
-            case AteccCommand.ShaStart:
-                Require(length == 0 && data.Length == 0, AteccStatus.ParseError);
+            case Mode.ShaStart:
+                Require(length == 0 && data.Length == 0, Status.ParseError);
                 _sha?.Dispose();
                 _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 return Ok;
-            case AteccCommand.ShaUpdate:
-                Require(length == 64 && data.Length == 64, AteccStatus.ParseError);
-                Require(_sha != null, AteccStatus.ExecutionError);
+            case Mode.ShaUpdate:
+                Require(length == 64 && data.Length == 64, Status.ParseError);
+                Require(_sha != null, Status.ExecutionError);
                 _sha!.AppendData(data);
                 return Ok;
-            case AteccCommand.ShaEnd:
-                Require(length == data.Length && data.Length <= 63, AteccStatus.ParseError);
-                Require(_sha != null, AteccStatus.ExecutionError);
+            case Mode.ShaEnd:
+                Require(length == data.Length && data.Length <= 63, Status.ParseError);
+                Require(_sha != null, Status.ExecutionError);
                 _sha!.AppendData(data);
                 byte[] digest = _sha.GetHashAndReset();
                 _sha.Dispose();
                 _sha = null;
                 return digest;
             default:
-                throw new ChipStatusException(AteccStatus.ParseError);
+                throw new ChipStatusException(Status.ParseError);
         }
     }
 
@@ -635,7 +723,7 @@ public sealed partial class Atecc608Model : II2cBus
     {
         int block = (address >> 3) & 0x03;
         int word = address & 0x07;
-        Require((address & ~0x1F) == 0 && (length == 4 || word == 0), AteccStatus.ParseError);
+        Require((address & ~0x1F) == 0 && (length == 4 || word == 0), Status.ParseError);
         return (block * 32) + (word * 4);
     }
 
@@ -643,28 +731,28 @@ public sealed partial class Atecc608Model : II2cBus
     {
         int block = (address >> 8) & 0x0F;
         int word = address & 0x07;
-        Require((address & ~0x0FFF) == 0 && (length == 4 || word == 0), AteccStatus.ParseError);
+        Require((address & ~0x0FFF) == 0 && (length == 4 || word == 0), Status.ParseError);
         int offset = (block * 32) + (word * 4);
-        Require(offset + length <= slotSize, AteccStatus.ParseError);
+        Require(offset + length <= slotSize, Status.ParseError);
         return offset;
     }
 
-    private int SlotConfig(int slot) => Atecc608Config.GetUInt16(_config, Atecc608Config.SlotConfigBase + (2 * slot));
+    private int SlotConfig(int slot) => UInt16At(_config, Config.SlotConfig + (2 * slot));
 
-    private int KeyConfig(int slot) => Atecc608Config.GetUInt16(_config, Atecc608Config.KeyConfigBase + (2 * slot));
+    private int KeyConfig(int slot) => UInt16At(_config, Config.KeyConfig + (2 * slot));
 
-    private bool IsSlotLocked(int slot) => (Atecc608Config.GetUInt16(_config, Atecc608Config.SlotLocked) & (1 << slot)) == 0;
+    private bool IsSlotLocked(int slot) => (UInt16At(_config, Config.SlotLocked) & (1 << slot)) == 0;
 
     private int DataZoneCrc()
     {
         // Summary CRC of the data-zone lock: every slot that is not a private key, in slot order, then OTP.
-        AteccCrcAccumulator crc = new AteccCrcAccumulator();
-        for (int slot = 0; slot < AteccZone.SlotCount; slot++)
+        var crc = new Atecc608Datasheet.Crc16Stream();
+        for (int slot = 0; slot < Atecc608Datasheet.SlotCount; slot++)
         {
-            if ((KeyConfig(slot) & Atecc608Config.KeyPrivate) != 0) continue;
-            crc.Update(_slots[slot], 0, _slots[slot].Length);
+            if ((KeyConfig(slot) & Config.Private) != 0) continue;
+            crc.Append(_slots[slot], 0, _slots[slot].Length);
         }
-        crc.Update(_otp, 0, _otp.Length);
+        crc.Append(_otp, 0, _otp.Length);
         return crc.Value;
     }
 
@@ -682,7 +770,7 @@ public sealed partial class Atecc608Model : II2cBus
         {
             // No valid scalar in the slot (never generated): the chip reports an ECC fault.
             key.Dispose();
-            throw new ChipStatusException(AteccStatus.EccFault);
+            throw new ChipStatusException(Status.EccFault);
         }
     }
 
@@ -730,16 +818,16 @@ public sealed partial class Atecc608Model : II2cBus
         {
             throw new InvalidDataException("secure element state " + path + " has an unsupported version");
         }
-        byte[] config = DecodeHex(state.Config, AteccZone.ConfigSize, path, "config");
-        byte[] otp = DecodeHex(state.Otp, AteccZone.OtpSize, path, "otp");
-        if (state.Slots == null || state.Slots.Length != AteccZone.SlotCount)
+        byte[] config = DecodeHex(state.Config, Atecc608Datasheet.ConfigSize, path, "config");
+        byte[] otp = DecodeHex(state.Otp, Atecc608Datasheet.OtpSize, path, "otp");
+        if (state.Slots == null || state.Slots.Length != Atecc608Datasheet.SlotCount)
         {
-            throw new InvalidDataException("secure element state " + path + ": expected " + AteccZone.SlotCount + " slots");
+            throw new InvalidDataException("secure element state " + path + ": expected " + Atecc608Datasheet.SlotCount + " slots");
         }
-        byte[][] slots = new byte[AteccZone.SlotCount][];
+        byte[][] slots = new byte[Atecc608Datasheet.SlotCount][];
         for (int slot = 0; slot < slots.Length; slot++)
         {
-            slots[slot] = DecodeHex(state.Slots[slot], AteccZone.SlotSize(slot), path, "slot " + slot);
+            slots[slot] = DecodeHex(state.Slots[slot], Atecc608Datasheet.SlotSize(slot), path, "slot " + slot);
         }
         if (state.Counters == null || state.Counters.Length != 2 || state.Counters[0] < 0 || state.Counters[1] < 0
             || state.Counters[0] > CounterMax || state.Counters[1] > CounterMax)
@@ -765,10 +853,13 @@ public sealed partial class Atecc608Model : II2cBus
         }
     }
 
+    /// <summary>One command packet as the chip parsed it, and the status byte it answered (0 for success or data).</summary>
+    public readonly record struct ReceivedCommand(int Opcode, int Mode, int Param2, int DataLength, int Status);
+
     private sealed class ChipStatusException : Exception
     {
         public ChipStatusException(int status)
-            : base(AteccStatus.Name(status))
+            : base(Atecc608Datasheet.Status.Name(status))
         {
             Status = status;
         }
