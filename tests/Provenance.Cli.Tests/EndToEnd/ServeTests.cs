@@ -101,7 +101,7 @@ public sealed class ServeTests : IDisposable
         }
     }
 
-    private static string? FindInterop()
+    internal static string? FindInterop()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
