@@ -28,6 +28,7 @@ public sealed class VerifyCommand : Command
         var trustList = new Option<string?>("--trust-list") { Description = "Also trust the roots in this PEM file (e.g. the public C2PA trust list)." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML report of the batch to this file." };
         var requireTrusted = new Option<bool>("--require-trusted") { Description = "Gallery policy: a file passes only when its signer chains to a root in the trust store." };
+        var manifest = new Option<bool>("--manifest") { Description = "Print one file's manifest store in c2pa-rs's reader JSON shape (as c2patool prints it)." };
         var requireHardwareKey = new Option<bool>("--require-hardware-key") { Description = "Gallery policy: a file passes only when its key is proven hardware-protected (attested)." };
         Add(paths);
         Add(json);
@@ -36,6 +37,7 @@ public sealed class VerifyCommand : Command
         Add(html);
         Add(requireTrusted);
         Add(requireHardwareKey);
+        Add(manifest);
         SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
@@ -47,10 +49,25 @@ public sealed class VerifyCommand : Command
                 return ExitCodes.Usage;
             }
             bool asJson = parse.GetValue(json);
-            FileVerification[] checkedFiles = await VerifyAllAsync(files, trust, verify, showProgress: !asJson && !Console.IsErrorRedirected && files.Count > 4, cancellationToken);
+            bool asManifest = parse.GetValue(manifest);
+            if (asManifest && (files.Count != 1 || asJson))
+            {
+                Console.Error.WriteLine("prov: --manifest prints one file's manifest store: name one file, without --json");
+                return ExitCodes.Usage;
+            }
+            FileVerification[] checkedFiles = await VerifyAllAsync(files, trust, verify, showProgress: !asJson && !asManifest && !Console.IsErrorRedirected && files.Count > 4, cancellationToken);
             var policy = new VerificationPolicy(parse.GetValue(requireTrusted), parse.GetValue(requireHardwareKey));
             FileVerification[] results = Array.ConvertAll(checkedFiles, policy.Apply);
-            if (asJson) Console.WriteLine(RenderJson(results));
+            if (asManifest)
+            {
+                if (ManifestReport.Render(files[0], results[0]) is not { } store)
+                {
+                    Console.Error.WriteLine($"prov: {files[0]}: {results[0].Reason}");
+                    return ExitCodes.Failed;
+                }
+                Console.WriteLine(store);
+            }
+            else if (asJson) Console.WriteLine(RenderJson(results));
             else RenderTable(results);
             if (parse.GetValue(html) is { } report) Provenance.IO.AtomicFile.WriteText(report, RenderHtml(results));
             return results.All(r => r.Passed) ? ExitCodes.Success : ExitCodes.Failed;
