@@ -1,5 +1,6 @@
 // Reads a file with c2pa-rs (the @contentauth/c2pa-wasm build, offline) and prints its verdict as JSON:
 //   node c2pa-read.mjs FILE [--trust ROOT.pem] [--verbose]
+//   node c2pa-read.mjs FILE --manifest        prints c2pa-rs's whole reader JSON (the manifest store, as c2patool shows it)
 // Output: {"state": "Valid|Trusted|Invalid", "codes": [failure and informational codes], "activeManifest": label,
 //          "softBindings": [the active manifest's c2pa.soft-binding data]}
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,10 @@ const context = {
 try {
   const reader = await WasmReader.fromBytes(format, new Uint8Array(readFileSync(file)), JSON.stringify(context));
   const store = JSON.parse(reader.json());
+  if (args.includes('--manifest')) {
+    console.log(JSON.stringify(store));
+    process.exit(0);
+  }
   const results = store.validation_results?.activeManifest ?? {};
   const codes = [...(results.failure ?? []), ...(results.informational ?? [])].map((s) => s.code);
   const result = { state: store.validation_state, codes, activeManifest: store.active_manifest ?? null };

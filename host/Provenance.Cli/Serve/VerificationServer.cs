@@ -20,7 +20,7 @@ namespace Provenance.Cli.Serve;
 
 /// <summary>
 /// The HTTP side of `prov serve`: the page, and `POST /verify?name=NAME` with the file as the body, answered with the
-/// file's verdict as JSON. Loopback only; every request is answered (or cut off) within <see cref="RequestTimeout"/>.
+/// file's verdict as JSON, or with `&amp;view=html` as the HTML report's row and detail for that file (what the page shows). Loopback only; every request is answered (or cut off) within <see cref="RequestTimeout"/>.
 /// </summary>
 /// <remarks>
 /// Built on Kestrel rather than <see cref="HttpListener"/>: on Linux and macOS HttpListener is a managed listener
@@ -70,9 +70,15 @@ public sealed class VerificationServer
         _guard = new RequestGuard(port);
         using Stream page = typeof(VerificationServer).Assembly.GetManifestResourceStream("Provenance.Cli.Serve.page.html")
             ?? throw new InvalidOperationException("the page is missing from prov's build");
-        using var copy = new MemoryStream();
-        page.CopyTo(copy);
-        _page = copy.ToArray();
+        using var text = new StreamReader(page, Encoding.UTF8);
+        // The report's own style, script, cards and column heads (Reporting/HtmlReport.cs): a dropped file looks as it does in `prov verify --html`.
+        var cards = new StringBuilder();
+        Provenance.Reporting.HtmlReport.Cards(cards, new int[5], 0);
+        _page = Encoding.UTF8.GetBytes(text.ReadToEnd()
+            .Replace("/*report-style*/", Provenance.Reporting.HtmlReport.Style, StringComparison.Ordinal)
+            .Replace("/*report-script*/", Provenance.Reporting.HtmlReport.Script, StringComparison.Ordinal)
+            .Replace("<!--report-cards-->", cards.ToString(), StringComparison.Ordinal)
+            .Replace("<!--report-head-->", Provenance.Reporting.HtmlReport.Head, StringComparison.Ordinal));
     }
 
     /// <summary>The longest any request may take from the end of its headers to the end of its reply.</summary>
@@ -128,7 +134,7 @@ public sealed class VerificationServer
     {
         HttpResponse response = context.Response;
         response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+        response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
         response.Headers.CacheControl = "no-store";
@@ -267,7 +273,10 @@ public sealed class VerificationServer
                 await ReplyAsync(context, 503, $"checking this file took longer than {RequestTimeout.TotalSeconds:0} s", close: true);
                 return;
             }
-            await ReplyAsync(context, 200, "application/json; charset=utf-8", Encoding.UTF8.GetBytes(RenderResult(result, name, file)));
+            if (context.Request.Query["view"] == "html")
+                await ReplyAsync(context, 200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(RenderRows(result, name, file)));
+            else
+                await ReplyAsync(context, 200, "application/json; charset=utf-8", Encoding.UTF8.GetBytes(RenderResult(result, name, file)));
         }
         finally
         {
@@ -288,6 +297,19 @@ public sealed class VerificationServer
         JsonNode item = JsonNode.Parse(Provenance.Reporting.VerificationJson.RenderOne(result.WithFile(name)))!;
         Scrub(item, file, name);
         return item.ToJsonString();
+    }
+
+    /// <summary>
+    /// The file's row and detail as the HTML report renders them (`POST /verify?view=html`), for the page to place;
+    /// the server's paths are replaced as in <see cref="RenderResult"/>, in their escaped form.
+    /// </summary>
+    private string RenderRows(FileVerification result, string name, string file)
+    {
+        var rows = new StringBuilder();
+        Provenance.Reporting.HtmlReport.FileRows(rows, result.WithFile(name), 0);
+        return rows.ToString()
+            .Replace(Provenance.Reporting.HtmlReport.E(file), Provenance.Reporting.HtmlReport.E(name), StringComparison.Ordinal)
+            .Replace(Provenance.Reporting.HtmlReport.E(_scratch), "(upload)", StringComparison.Ordinal);
     }
 
     private void Scrub(JsonNode node, string file, string name)

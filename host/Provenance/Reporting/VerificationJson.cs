@@ -170,8 +170,28 @@ public static class VerificationJson
         foreach (string failure in r.PolicyFailures) json.WriteStringValue(failure);
         json.WriteEndArray();
         json.WriteEndObject();
-        json.WriteNull("thumbnail");
+        if (r.Thumbnail is { } thumbnail)
+        {
+            json.WriteStartObject("thumbnail");
+            json.WriteString("mediaType", thumbnail.MediaType);
+            json.WriteNumber("size", thumbnail.Bytes.Length);
+            json.WriteBase64String("data", thumbnail.Bytes);
+            json.WriteEndObject();
+        }
+        else json.WriteNull("thumbnail");
         json.WriteStartArray("history");
+        foreach (HistoryEntry entry in r.History)
+        {
+            json.WriteStartObject();
+            json.WriteString("title", entry.Title);
+            json.WriteString("relationship", entry.Relationship);
+            json.WriteString("manifest", entry.Manifest);
+            json.WriteString("format", entry.Format);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("chain");
+        foreach (string subject in r.Chain) json.WriteStringValue(subject);
         json.WriteEndArray();
         Verification.Cawg.IdentityJson.Write(json, r.Identities); // `identities`: Verification/Cawg/IdentityJson.cs
         json.WriteNull("recovered");

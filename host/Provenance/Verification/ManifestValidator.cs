@@ -307,7 +307,11 @@ public static class ManifestValidator
             }
             report.Add(ValidationCodes.AssertionHashedUriMatch, reference.Url, $"the assertion {label} is as signed");
             JumbfContentBox? content = box.FirstContent();
-            var verified = new VerifiedAssertion(label, reference.Url, content?.Type ?? "", content?.Data ?? []);
+            var verified = new VerifiedAssertion(label, reference.Url, content?.Type ?? "", content?.Data ?? [])
+            {
+                MediaType = content?.Type == "bfdb" ? EmbeddedFileMediaType(content.Data) : null,
+                EmbeddedFile = content?.Type == "bfdb" ? EmbeddedFileData(box) : null,
+            };
             report.AddVerified(verified);
 
             string baseLabel = verified.BaseLabel;
@@ -462,6 +466,22 @@ public static class ManifestValidator
     }
 
     /// <summary>How deep ingredient manifests are followed (each is validated once; a store is bounded anyway).</summary>
+    /// <summary>ISO/IEC 19566-5 §B.2: `bfdb` is a toggles byte, then the media type as a null-terminated string.</summary>
+    private static string? EmbeddedFileMediaType(byte[] description)
+    {
+        if (description.Length < 2) return null;
+        int end = Array.IndexOf(description, (byte)0, 1);
+        return System.Text.Encoding.UTF8.GetString(description, 1, (end < 0 ? description.Length : end) - 1);
+    }
+
+    /// <summary>The `bidb` content that follows an embedded file's description, when present.</summary>
+    private static byte[]? EmbeddedFileData(JumbfSuperBox box)
+    {
+        foreach (JumbfBox child in box.Children)
+            if (child is JumbfContentBox { Type: "bidb" } data) return data.Data;
+        return null;
+    }
+
     private const int MaxIngredientDepth = 16;
 
     private static void ValidateIngredient(ManifestStore store, VerifiedAssertion assertion, Claim claim, ValidationReport report) =>

@@ -27,6 +27,12 @@ public sealed record ValidationStatus(string Code, string? Url, string Explanati
 /// <param name="Data">The content box's bytes.</param>
 public sealed record VerifiedAssertion(string Label, string Url, string ContentType, byte[] Data)
 {
+    /// <summary>For an embedded-file assertion (a thumbnail): the `bfdb` description's media type, when stated.</summary>
+    public string? MediaType { get; init; }
+
+    /// <summary>For an embedded-file assertion (a thumbnail): the `bidb` box's bytes, covered by the same hash.</summary>
+    public byte[]? EmbeddedFile { get; init; }
+
     /// <summary>The label without the instance suffix (`c2pa.actions.v2__1` → `c2pa.actions.v2`).</summary>
     public string BaseLabel
     {

@@ -68,6 +68,25 @@ public sealed record ConsentEntry(string Use, string Value, string? ConstraintIn
 /// <param name="TimeStamped">True when an RFC 3161 time stamp that verifies proves it existed no later than this.</param>
 public sealed record TimeFacts(DateTimeOffset Value, bool TimeStamped);
 
+/// <summary>The manifest's own thumbnail (`c2pa.thumbnail.claim.*`), from a verified assertion; bounded in size.</summary>
+/// <param name="MediaType">An image media type from <see cref="ThumbnailFacts.ShownTypes"/> (never SVG: it could carry script).</param>
+/// <param name="Bytes">The image as the manifest carries it.</param>
+public sealed record ThumbnailFacts(string MediaType, byte[] Bytes)
+{
+    /// <summary>Largest thumbnail the result carries; a larger one is left out (every view embeds it).</summary>
+    public const int MaxBytes = 256 * 1024;
+
+    /// <summary>Raster types every view may show as an image.</summary>
+    public static readonly IReadOnlyList<string> ShownTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"];
+}
+
+/// <summary>One earlier version or component the manifest names as an ingredient (its history), as the verified ingredient assertion states it.</summary>
+/// <param name="Title">The ingredient's `dc:title`.</param>
+/// <param name="Relationship">`parentOf` (an earlier version of this work), `componentOf` or `inputTo`.</param>
+/// <param name="Manifest">The label of the ingredient's own manifest in the store, when it has one.</param>
+/// <param name="Format">The ingredient's `dc:format`.</param>
+public sealed record HistoryEntry(string? Title, string? Relationship, string? Manifest, string? Format);
+
 /// <summary>The result of verifying one file: the one model every view renders (DESIGN.md "The verification result").</summary>
 public sealed class FileVerification
 {
@@ -93,6 +112,12 @@ public sealed class FileVerification
     public IReadOnlyList<Cawg.IdentityFacts> Identities { get; init; } = [];
     /// <summary>The claim generator (`name version`).</summary>
     public string? Generator { get; init; }
+    /// <summary>The manifest's thumbnail, when a verified `c2pa.thumbnail.claim.*` assertion carries one.</summary>
+    public ThumbnailFacts? Thumbnail { get; init; }
+    /// <summary>The ingredients the verified claim names, in its order: the history of the work.</summary>
+    public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+    /// <summary>The subjects of the signature's certificate chain (x5chain), leaf first, as the certificates state them.</summary>
+    public IReadOnlyList<string> Chain { get; init; } = [];
     /// <summary>Notes that qualify the verdict (e.g. "the time stamp is ignored").</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
     /// <summary>The gallery policies (`--require-trusted`, `--require-hardware-key`) this file falls short of, each a sentence.</summary>
@@ -135,6 +160,6 @@ public sealed class FileVerification
     {
         File = file, Verdict = Verdict, Reason = reasons.Count > 0 ? reasons[0] : Reason, Reasons = reasons, Statuses = Statuses, Format = Format,
         Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = notes,
-        Identities = Identities, PolicyFailures = policyFailures,
+        Identities = Identities, PolicyFailures = policyFailures, Thumbnail = Thumbnail, History = History, Chain = Chain,
     };
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Provenance.C2pa;
@@ -69,7 +70,43 @@ public static class VerificationModel
             Generator = generator,
             Identities = signatureVerified ? report.Identities : [], // CAWG identity assertions (Verification/Cawg)
             Notes = notes,
+            Thumbnail = signatureVerified ? ThumbnailOf(report) : null,
+            History = signatureVerified ? HistoryOf(report) : [],
+            Chain = signatureVerified ? report.Chain.Select(c => c.Subject).ToList() : [],
         };
+    }
+
+    private static ThumbnailFacts? ThumbnailOf(ValidationReport report)
+    {
+        foreach (VerifiedAssertion assertion in report.Assertions)
+        {
+            if (!assertion.BaseLabel.StartsWith("c2pa.thumbnail.claim.", StringComparison.Ordinal) || assertion.EmbeddedFile is not { } bytes) continue;
+            string? type = assertion.MediaType?.ToLowerInvariant();
+            if (type == "image/jpg") type = "image/jpeg";
+            if (type is null || !ThumbnailFacts.ShownTypes.Contains(type) || bytes.Length == 0 || bytes.Length > ThumbnailFacts.MaxBytes) return null;
+            return new ThumbnailFacts(type, bytes);
+        }
+        return null;
+    }
+
+    private static List<HistoryEntry> HistoryOf(ValidationReport report)
+    {
+        var history = new List<HistoryEntry>();
+        foreach (VerifiedAssertion assertion in report.Assertions)
+        {
+            if (assertion.BaseLabel is not (AssertionLabels.Ingredient or AssertionLabels.IngredientV2 or AssertionLabels.IngredientV3) || assertion.ContentType != "cbor") continue;
+            try
+            {
+                CborNode node = CborNode.Decode(assertion.Data);
+                string? manifestUrl = (node["activeManifest"] ?? node["c2pa_manifest"])?.TextOf("url");
+                string? label = manifestUrl is null ? null : manifestUrl[(manifestUrl.LastIndexOf('/') + 1)..];
+                history.Add(new HistoryEntry(node.TextOf("dc:title") ?? node.TextOf("title"), node.TextOf("relationship"), label, node.TextOf("dc:format") ?? node.TextOf("format")));
+            }
+            catch (Exception e) when (ManifestValidator.IsMalformed(e))
+            {
+            }
+        }
+        return history;
     }
 
     private static SignerFacts SignerOf(ValidationReport report, TrustSettings trust)

@@ -149,7 +149,7 @@ public sealed class ServeHardeningTests : IDisposable
         using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{server.Port}/"), Timeout = TimeSpan.FromSeconds(30) };
         using HttpResponseMessage page = await http.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("<input id=\"files\" type=\"file\" multiple>", await page.Content.ReadAsStringAsync());
+        Assert.Contains("<input id=\"choose\" type=\"file\" multiple>", await page.Content.ReadAsStringAsync());
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/verify?name=notes.png") { Content = new ByteArrayContent("not an image"u8.ToArray()) };
         request.Headers.Add("Origin", $"http://localhost:{server.Port}");
@@ -183,7 +183,7 @@ public sealed class ServeHardeningTests : IDisposable
         Task<string> stderr = node.StandardError.ReadToEndAsync();
         await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         Assert.True(node.ExitCode == 0, await stderr);
-        JsonElement[] rows = [.. JsonDocument.Parse(await stdout).RootElement.EnumerateArray()];
+        JsonElement[] rows = [.. JsonDocument.Parse(await stdout).RootElement.GetProperty("rows").EnumerateArray()];
         Assert.Equal("missing", Array.Find(rows, r => r.GetProperty("file").GetString() == "artwork.png").GetProperty("verdict").GetString());
         Assert.Equal("error", Array.Find(rows, r => r.GetProperty("file").GetString() == "notes.txt").GetProperty("verdict").GetString());
     }

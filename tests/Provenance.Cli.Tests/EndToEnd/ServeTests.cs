@@ -33,7 +33,9 @@ public sealed class ServeTests : IDisposable
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
             string page = await http.GetStringAsync("/");
-            Assert.Contains("<input id=\"files\" type=\"file\" multiple>", page);
+            Assert.Contains("<input id=\"choose\" type=\"file\" multiple>", page);
+            Assert.Contains("<table id=\"files\">", page); // the report's table, style and script (Reporting/HtmlReport.cs)
+            Assert.Contains(Provenance.Reporting.HtmlReport.Style, page, StringComparison.Ordinal);
 
             JsonElement valid = await PostAsync(http, "signed.png", File.ReadAllBytes(signed));
             Assert.Equal("valid", valid.GetProperty("verdict").GetString());
@@ -45,6 +47,16 @@ public sealed class ServeTests : IDisposable
             tampered[^100] ^= 0x01;
             JsonElement invalid = await PostAsync(http, "tampered.png", tampered);
             Assert.Equal("invalid", invalid.GetProperty("verdict").GetString());
+
+            using (HttpResponseMessage rows = await http.PostAsync("/verify?view=html&name=" + Uri.EscapeDataString("<b>tampered<b>.png"), new ByteArrayContent(tampered)))
+            {
+                string html = await rows.Content.ReadAsStringAsync();
+                Assert.StartsWith("text/html", rows.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+                Assert.Contains("data-verdict=\"invalid\"", html, StringComparison.Ordinal);
+                Assert.Contains("&lt;b&gt;tampered&lt;b&gt;.png", html, StringComparison.Ordinal);
+                Assert.DoesNotContain("<b>tampered", html, StringComparison.Ordinal);
+                Assert.DoesNotContain("prov-serve-", html, StringComparison.Ordinal); // no server paths
+            }
 
             JsonElement error = await PostAsync(http, "../../notes.png", "not an image"u8.ToArray());
             Assert.Equal("error", error.GetProperty("verdict").GetString());
@@ -59,9 +71,12 @@ public sealed class ServeTests : IDisposable
         }
     }
 
-    /// <summary>The page itself, in Debian's Chromium driven by playwright-core (tests/interop/serve-page.mjs).</summary>
+    /// <summary>
+    /// The page itself at http://localhost:PORT/, in Debian's Chromium driven by playwright-core
+    /// (tests/interop/serve-page.mjs): the report's rows and detail per chosen file, failures first, counts, thumbnail.
+    /// </summary>
     [Fact]
-    public async Task ThePageShowsAVerdictPerChosenFileInChromium()
+    public async Task ThePageShowsTheReportsRowsFailuresFirstWithDetailInChromium()
     {
         string? interop = FindInterop();
         bool ready = interop is not null && Directory.Exists(Path.Combine(interop, "node_modules", "playwright-core")) && File.Exists("/usr/bin/chromium");
@@ -75,25 +90,41 @@ public sealed class ServeTests : IDisposable
         Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.webp"), "--out", signed)).ExitCode);
         string text = Path.Combine(_prov.Home, "notes.txt");
         File.WriteAllText(text, "not artwork");
+        string signedPng = Path.Combine(_prov.Home, "signed.png");
+        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.png"), "--out", signedPng)).ExitCode);
+        string hostile = Path.Combine(_prov.Home, "<img src=x onerror=\"window.pwned=1\">.png");
+        byte[] tampered = File.ReadAllBytes(signedPng);
+        File.Delete(signedPng);
+        tampered[^100] ^= 0x01;
+        File.WriteAllBytes(hostile, tampered);
+        var files = new System.Collections.Generic.List<string> { signed, text, hostile };
+        string? ca = FixtureCa();
+        if (ca is not null) files.Add(ca);
 
         int port = FreePort();
         using ChildProcess serve = ChildProcess.StartProv(_prov.Home, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
             await serve.WaitForLineAsync(l => l.StartsWith("serving", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the serving line");
-            var start = new System.Diagnostics.ProcessStartInfo("node") { WorkingDirectory = interop, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in new[] { "serve-page.mjs", $"http://127.0.0.1:{port}/", signed, text }) start.ArgumentList.Add(arg);
-            using var node = System.Diagnostics.Process.Start(start)!;
-            Task<string> stdout = node.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = node.StandardError.ReadToEndAsync();
-            await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-            Assert.True(node.ExitCode == 0, await stderr);
-            JsonElement[] rows = [.. JsonDocument.Parse(await stdout).RootElement.EnumerateArray()];
+            JsonElement seen = await HtmlReportTests.RunNodeAsync(interop!, ["serve-page.mjs", $"http://localhost:{port}/", .. files]);
+            JsonElement[] rows = [.. seen.GetProperty("rows").EnumerateArray()];
+            Assert.Equal(files.Count, rows.Length);
             JsonElement webp = Array.Find(rows, r => r.GetProperty("file").GetString() == "signed.webp");
             Assert.Equal("valid", webp.GetProperty("verdict").GetString());
-            Assert.Equal("valid", webp.GetProperty("rowClass").GetString());
-            Assert.Contains("software key, not hardware-protected", webp.GetProperty("token").GetString());
+            Assert.Equal("valid", webp.GetProperty("badge").GetString());
+            Assert.Contains("software key, not hardware-protected", webp.GetProperty("detail").GetString());
+            Assert.Contains("claimSignature.validated", webp.GetProperty("detail").GetString());
             Assert.Equal("error", Array.Find(rows, r => r.GetProperty("file").GetString() == "notes.txt").GetProperty("verdict").GetString());
+
+            // Failures first, whatever order the answers came in; the hostile name is shown, not run.
+            Assert.Equal("invalid", rows[0].GetProperty("verdict").GetString());
+            Assert.Equal("<img src=x onerror=\"window.pwned=1\">.png", rows[0].GetProperty("file").GetString());
+            Assert.Equal("error", rows[1].GetProperty("verdict").GetString());
+            Assert.False(seen.GetProperty("pwned").GetBoolean(), "a file name ran script in the page");
+            Assert.Equal(1, seen.GetProperty("cards").GetProperty("invalid").GetInt32());
+            Assert.True(seen.GetProperty("detailVisible").GetBoolean());
+            Assert.True(seen.GetProperty("scrollWidth").GetInt32() <= 1280);
+            if (ca is not null) Assert.Equal(1, seen.GetProperty("thumbnails").GetInt32());
         }
         finally
         {
@@ -101,7 +132,17 @@ public sealed class ServeTests : IDisposable
         }
     }
 
-    private static string? FindInterop()
+    private static string? FixtureCa()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", "fixtures", "c2pa", "CA.jpg");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    internal static string? FindInterop()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

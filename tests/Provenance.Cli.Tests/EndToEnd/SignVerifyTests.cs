@@ -142,8 +142,8 @@ public sealed class SignVerifyTests : IDisposable
         Assert.Equal("missing", verdicts["x<b>.jpg"]);
 
         string html = File.ReadAllText(report);
-        Assert.Matches("<tr class=\"valid\"><td>[^<]*a\\.jpg</td>", html);
-        Assert.Matches("<tr class=\"missing\"><td>[^<]*b\\.jpg</td>", html);
+        Assert.Matches("<tbody class=\"file valid\" data-verdict=\"valid\"[^>]*data-name=\"[^\"]*a\\.jpg\"", html);
+        Assert.Matches("<tbody class=\"file missing failed\" data-verdict=\"missing\"[^>]*data-name=\"[^\"]*b\\.jpg\"", html);
         Assert.Contains("x&lt;b&gt;.jpg", html);
         Assert.DoesNotContain("x<b>", html);
     }

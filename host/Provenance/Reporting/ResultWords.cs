@@ -1,0 +1,107 @@
+using System.Collections.Generic;
+using System.Text;
+using Provenance.Verification;
+
+namespace Provenance.Reporting;
+
+/// <summary>The facts of a verification result said in words, the same in the terminal, the HTML report and the page.</summary>
+public static class ResultWords
+{
+    public static string Verdict(Verdict verdict) => VerificationJson.VerdictName(verdict);
+
+    /// <summary>
+    /// Where a file goes in a list that puts failures first: invalid, error, missing, then files that fall short of a
+    /// gallery policy, then valid, then trusted.
+    /// </summary>
+    public static int FailureRank(FileVerification r) => r.Verdict switch
+    {
+        Verification.Verdict.Invalid => 0,
+        Verification.Verdict.Error => 1,
+        Verification.Verdict.Missing => 2,
+        _ when r.PolicyFailures.Count > 0 => 3,
+        Verification.Verdict.Valid => 4,
+        _ => 5,
+    };
+
+    public static string KeyProtection(string? protection) => protection switch
+    {
+        KeyProtectionLevels.Attested => "key in an attested secure element",
+        KeyProtectionLevels.SecureElement => "key in a secure element (the token's statement, not attested)",
+        KeyProtectionLevels.EmulatedSecureElement => "emulated secure element (development, not hardware)",
+        KeyProtectionLevels.Software => "software key, not hardware-protected",
+        _ => protection ?? "key protection unknown",
+    };
+
+    public static string? Token(FileVerification r) => r.Token is not { } t ? null
+        : $"{t.Serial}, signature #{t.Counter}, {KeyProtection(t.KeyProtection)}" + (t.Proven ? "; certified by the trusted root" : "");
+
+    public static string? SourceType(FileVerification r) => r.SourceType is not { } s ? null : $"{s.Words} ({s.Iptc})";
+
+    /// <summary>A CAWG training-and-mining use in words (`cawg.ai_training` → "AI training").</summary>
+    public static string ConsentUse(string use) => use switch
+    {
+        "cawg.ai_training" or "c2pa.ai_training" => "AI training",
+        "cawg.ai_generative_training" or "c2pa.ai_generative_training" => "generative AI training",
+        "cawg.data_mining" or "c2pa.data_mining" => "data mining",
+        "cawg.ai_inference" or "c2pa.ai_inference" => "AI inference",
+        _ => use,
+    };
+
+    /// <summary>A consent value in words (`notAllowed` → "not allowed").</summary>
+    public static string ConsentValue(string value) => value switch
+    {
+        "allowed" => "allowed",
+        "notAllowed" => "not allowed",
+        "constrained" => "allowed with constraints",
+        _ => value,
+    };
+
+    public static string ConsentEntry(ConsentEntry c) =>
+        $"{ConsentUse(c.Use)}: {ConsentValue(c.Value)}" + (c.ConstraintInfo is null ? "" : $" ({c.ConstraintInfo})");
+
+    public static string? Consent(FileVerification r)
+    {
+        if (r.Consent is null) return null;
+        var text = new StringBuilder();
+        foreach (ConsentEntry c in r.Consent)
+        {
+            if (text.Length > 0) text.Append(", ");
+            text.Append(ConsentEntry(c));
+        }
+        return text.ToString();
+    }
+
+    public static string? Time(FileVerification r) => r.Time is not { } t ? null
+        : VerificationJson.Rfc3339(t.Value) + (t.TimeStamped ? " (proven by an RFC 3161 time stamp)" : " (stated by the signer; no time stamp proves it)");
+
+    /// <summary>Who signed, never calling a claimed name verified.</summary>
+    public static string? Signer(FileVerification r) => r.Signer switch
+    {
+        { Verified: { } v } => $"{v.Name} (verified: {v.TrustStoreName})",
+        { Claimed.Count: > 0 } s => $"{s.Claimed[0].Name} (claimed, not verified)",
+        _ => null,
+    };
+
+    /// <summary>"3 files: 1 trusted, 2 invalid", verdicts in their order.</summary>
+    public static string Summary(IReadOnlyList<FileVerification> results)
+    {
+        int[] counts = Counts(results);
+        var text = new StringBuilder().Append(results.Count).Append(results.Count == 1 ? " file" : " files");
+        string separator = ": ";
+        for (int v = 0; v < counts.Length; v++)
+        {
+            if (counts[v] == 0) continue;
+            text.Append(separator).Append(counts[v]).Append(' ').Append(Verdict((Verification.Verdict)v));
+            separator = ", ";
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Files per verdict, indexed by <see cref="Verification.Verdict"/>.</summary>
+    public static int[] Counts(IReadOnlyList<FileVerification> results)
+    {
+        int[] counts = new int[5];
+        foreach (FileVerification r in results) counts[(int)r.Verdict]++;
+        return counts;
+    }
+}
