@@ -9,6 +9,7 @@ using Provenance.Artwork;
 using Provenance.C2pa;
 using Provenance.Consent;
 using Provenance.Device;
+using Provenance.Formats;
 using Provenance.IO;
 
 namespace Provenance.Cli.Commands;
@@ -19,6 +20,7 @@ public sealed class SignCommand : Command
     private readonly Argument<string> _file = new("file") { Description = "The artwork to sign (JPEG, PNG, TIFF or WebP; any other file gets a .c2pa sidecar)." };
     private readonly Option<string?> _output = new("--out", "-o") { Description = "Where to write the signed copy; the original is left untouched." };
     private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace the file with its signed version (atomically)." };
+    private readonly Option<bool> _force = new("--force") { Description = "Replace an --out file that already exists (without it, an existing file is left as it is)." };
     private readonly Option<string?> _title = new("--title") { Description = "Title of the work (default: the file name)." };
     private readonly Option<string> _source = new("--source")
     {
@@ -34,7 +36,7 @@ public sealed class SignCommand : Command
     {
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
         Arguments.Add(_file);
-        foreach (Option option in new Option[] { _output, _inPlace, _title, _source, _tsa, _device, _json }) Options.Add(option);
+        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json }) Options.Add(option);
         Validators.Add(result =>
         {
             if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE or --in-place.");
@@ -53,7 +55,13 @@ public sealed class SignCommand : Command
         if (TempFiles.RemoveAbandoned(targetFolder).Describe(targetFolder) is { } cleaned) Console.Error.WriteLine("note: " + cleaned);
         // A folder, FIFO or device named like an image, or bytes that are not the format the name says, are refused
         // before the token is involved.
-        ArtworkSigner.EnsureSignable(input);
+        IAssetHandler? handler = ArtworkSigner.EnsureSignable(input);
+        if (!parse.GetValue(_inPlace))
+        {
+            // Before the token is involved: nothing the artist did not ask for is replaced, and the format is kept.
+            ArtworkSigner.EnsureOutputKeepsFormat(input, target, handler);
+            if (!parse.GetValue(_force)) ArtworkSigner.EnsureOutputFree(target, handler);
+        }
 
         await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
         await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);
@@ -63,6 +71,7 @@ public sealed class SignCommand : Command
             Source = Enum.Parse<CaptureSource>(parse.GetValue(_source)!, ignoreCase: true),
             Consent = ConsentStore.Load(),
             TimeStampAuthority = parse.GetValue(_tsa),
+            Overwrite = parse.GetValue(_force),
         };
         ArtworkSignResult result = await ArtworkSigner.SignFileAsync(input, target, session.Token, options, session.Presence, null, cancellationToken);
         if (parse.GetValue(_json))

@@ -117,7 +117,12 @@ public sealed class ManifestSigner
     /// writes (unknown, or <see cref="IAssetHandler.CanWrite"/> false) keeps its bytes and gets its store in a `.c2pa`
     /// sidecar beside the output.
     /// </summary>
-    public async Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers = null, CancellationToken cancellationToken = default)
+    public Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers = null, CancellationToken cancellationToken = default) =>
+        SignFileAsync(inputPath, outputPath, request, signer, handlers, overwrite: true, cancellationToken);
+
+    /// <summary>As above; with <paramref name="overwrite"/> false an output (or sidecar) that exists when the signed file is
+    /// moved into place is left as it is and <see cref="Provenance.IO.FileExistsException"/> is thrown.</summary>
+    public async Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers, bool overwrite, CancellationToken cancellationToken = default)
     {
         string fullOutput = Path.GetFullPath(outputPath);
         string temp = TempPathBeside(fullOutput);
@@ -146,7 +151,8 @@ public sealed class ManifestSigner
                 }
                 output.Flush(flushToDisk: true);
             }
-            File.Move(temp, fullOutput, overwrite: true);
+            if (!overwrite && sidecarTemp != null && File.Exists(sidecarPath)) throw new Provenance.IO.FileExistsException(sidecarPath);
+            MoveIntoPlace(temp, fullOutput, overwrite);
             if (sidecarTemp != null) File.Move(sidecarTemp, sidecarPath, overwrite: true);
             return result;
         }
@@ -154,6 +160,23 @@ public sealed class ManifestSigner
         {
             if (File.Exists(temp)) File.Delete(temp);
             if (sidecarTemp != null && File.Exists(sidecarTemp)) File.Delete(sidecarTemp);
+        }
+    }
+
+    private static void MoveIntoPlace(string temp, string path, bool overwrite)
+    {
+        if (overwrite)
+        {
+            File.Move(temp, path, overwrite: true);
+            return;
+        }
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new Provenance.IO.FileExistsException(path);
         }
     }
 
