@@ -160,6 +160,18 @@ public static class ArtworkSigner
         }
     }
 
+    /// <summary>True when the file already carries Content Credentials of its own: embedded, or in its own sidecar.</summary>
+    public static bool HasCredentials(string path, IAssetHandler? handler)
+    {
+        if (handler is not null)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (handler.ReadManifestStore(stream) is not null) return true;
+            if (handler.CanWrite) return false;
+        }
+        return SidecarHandler.ReadOwnSidecar(path) is not null;
+    }
+
     /// <summary>Refuses an output, or the sidecar it would get, that already exists: the artist did not ask to replace it.</summary>
     /// <exception cref="OutputExistsException">The output or its sidecar exists.</exception>
     public static void EnsureOutputFree(string output, IAssetHandler? handler)
