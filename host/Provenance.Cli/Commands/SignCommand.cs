@@ -36,10 +36,10 @@ public sealed class SignCommand : Command
     private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace each file with its signed version (atomically)." };
     private readonly Option<bool> _force = new("--force") { Description = "Replace outputs that already exist, and re-sign files in a folder that are already signed." };
     private readonly Option<string?> _title = new("--title") { Description = "Title of the work (one file only; default: the file name)." };
-    private readonly Option<string> _source = new("--source")
+    private readonly Option<string?> _source = new("--source")
     {
-        Description = "What the file is: camera (a photo), scan (a scan of a physical work) or tablet (a drawing made on a tablet).",
-        DefaultValueFactory = _ => "scan",
+        Description = "What the files are (your declaration): camera (a photo), scan (a scan of a physical work) or tablet (a drawing made on a tablet). "
+            + "Required until you set a default with 'prov consent set --source'.",
     };
     private readonly Option<Uri?> _tsa = new("--tsa") { Description = "RFC 3161 time-stamp authority URL." };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
@@ -73,7 +73,8 @@ public sealed class SignCommand : Command
         if (!single && output is not null && File.Exists(output))
             throw new ArgumentException($"--out {output} is a file; with several files or a folder, --out names a folder");
 
-        CaptureSource source = Enum.Parse<CaptureSource>(parse.GetValue(_source)!, ignoreCase: true);
+        SigningDefaults defaults = ConsentStore.LoadDefaults();
+        CaptureSource source = RequireSource(parse.GetValue(_source), defaults);
         var options = new ArtworkSignOptions
         {
             Title = parse.GetValue(_title),
@@ -112,6 +113,15 @@ public sealed class SignCommand : Command
         if (!single || !json) batch.PrintSummary();
         return batch.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
+
+    /// <summary>
+    /// The source type is the artist's declaration in every manifest, so prov never assumes it: `--source`, else the
+    /// default she set, else a usage error that says how to set one.
+    /// </summary>
+    internal static CaptureSource RequireSource(string? given, SigningDefaults defaults) =>
+        given is not null ? SigningDefaults.ParseSource(given, "--source")
+        : defaults.Source ?? throw new ArgumentException(
+            "say what these files are with --source camera|scan|tablet (your declaration, written into every signature), or set a default once: prov consent set --source scan");
 
     /// <summary>RFC 3339 UTC, as every JSON time prov prints.</summary>
     internal static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -29,7 +29,7 @@ public sealed class WatchCommand : Command
     private readonly Argument<string> _folder = new("folder") { Description = "The folder the scanner or drawing app writes into." };
     private readonly Option<string?> _outDir = new("--out-dir") { Description = "Where signed copies go (default: FOLDER/signed); originals stay as they are." };
     private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace each file with its signed version (atomically) instead of writing copies." };
-    private readonly Option<string> _source = new("--source") { Description = "camera, scan or tablet (see prov sign).", DefaultValueFactory = _ => "scan" };
+    private readonly Option<string?> _source = new("--source") { Description = "camera, scan or tablet (see prov sign); required until you set a default with 'prov consent set --source'." };
     private readonly Option<int> _settleMs = new("--settle-ms") { Description = "How long a file must stay unchanged before it is signed.", DefaultValueFactory = _ => 2000 };
     private readonly Option<bool> _once = new("--once") { Description = "Sign what is in the folder now, then exit, instead of watching." };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
@@ -48,6 +48,7 @@ public sealed class WatchCommand : Command
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        CaptureSource source = SignCommand.RequireSource(parse.GetValue(_source), ConsentStore.LoadDefaults());
         string folder = Path.GetFullPath(parse.GetValue(_folder)!);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder} does not exist");
         bool inPlace = parse.GetValue(_inPlace);
@@ -65,7 +66,7 @@ public sealed class WatchCommand : Command
         await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);
         var options = new ArtworkSignOptions
         {
-            Source = Enum.Parse<CaptureSource>(parse.GetValue(_source)!, ignoreCase: true),
+            Source = source,
             Consent = ConsentStore.Load(),
         };
 
