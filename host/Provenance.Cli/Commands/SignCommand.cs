@@ -41,7 +41,12 @@ public sealed class SignCommand : Command
         Description = "What the files are (your declaration): camera (a photo), scan (a scan of a physical work) or tablet (a drawing made on a tablet). "
             + "Required until you set a default with 'prov consent set --source'.",
     };
-    private readonly Option<Uri?> _tsa = new("--tsa") { Description = "RFC 3161 time-stamp authority URL." };
+    // A string checked by SigningDefaults, not Option<Uri>: System.CommandLine has no parser for Uri, so that option
+    // refused every URL ("Cannot parse argument ... as System.Uri").
+    private readonly Option<string?> _tsa = new("--tsa")
+    {
+        Description = "RFC 3161 time-stamp authority URL for every signature (default: the one set with 'prov consent set --tsa'; 'none' for no time stamp).",
+    };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per file (JSON lines), then a summary object for a batch." };
 
@@ -49,6 +54,7 @@ public sealed class SignCommand : Command
         : base("sign", "Sign artwork with the token and embed Content Credentials.")
     {
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
+        _tsa.Validators.Add(TimeStampAuthorityValidator);
         Arguments.Add(_paths);
         foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json }) Options.Add(option);
         Validators.Add(result =>
@@ -80,7 +86,7 @@ public sealed class SignCommand : Command
             Title = parse.GetValue(_title),
             Source = source,
             Consent = ConsentStore.Load(),
-            TimeStampAuthority = parse.GetValue(_tsa),
+            TimeStampAuthority = ChooseTimeStampAuthority(parse.GetValue(_tsa), defaults),
             Overwrite = force,
         };
         List<SignItem> items = SignBatch.Plan(paths, output, inPlace);
@@ -122,6 +128,18 @@ public sealed class SignCommand : Command
         given is not null ? SigningDefaults.ParseSource(given, "--source")
         : defaults.Source ?? throw new ArgumentException(
             "say what these files are with --source camera|scan|tablet (your declaration, written into every signature), or set a default once: prov consent set --source scan");
+
+    /// <summary>`--tsa URL` wins, `--tsa none` turns the default off, else the default the artist set (or none).</summary>
+    internal static Uri? ChooseTimeStampAuthority(string? given, SigningDefaults defaults) =>
+        given is null ? defaults.TimeStampAuthority : given == "none" ? null : SigningDefaults.ParseTimeStampAuthority(given, "--tsa");
+
+    internal static void TimeStampAuthorityValidator(System.CommandLine.Parsing.OptionResult result)
+    {
+        string? value = result.GetValueOrDefault<string?>();
+        if (value is null || value == "none") return;
+        try { SigningDefaults.ParseTimeStampAuthority(value, "--tsa"); }
+        catch (ArgumentException e) { result.AddError(e.Message); }
+    }
 
     /// <summary>RFC 3339 UTC, as every JSON time prov prints.</summary>
     internal static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -199,6 +217,8 @@ public sealed class SignCommand : Command
                 Signed++;
                 Print(Signed_(item, result), $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
                     + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
+                if (result.Manifest.TimeStampProblem is { } problem)
+                    Console.Error.WriteLine($"note: {result.Output}: no time stamp was added ({CommandErrors.OneLine(problem)}); the signature stands, its time is the token's statement");
                 if (result.DevelopmentIdentity && Signed == 1)
                     Console.Error.WriteLine("note: signed under the development identity, which names no artist; run 'prov identity create' and 'prov identity enroll' to sign as yourself");
             }
@@ -230,6 +250,7 @@ public sealed class SignCommand : Command
             ["manifest"] = result.Manifest.ManifestLabel,
             ["logEntryHash"] = Convert.ToHexStringLower(result.LogEntryHash),
             ["timeStamped"] = result.Manifest.TimeStamped,
+            ["timeStampProblem"] = result.Manifest.TimeStampProblem,
             ["time"] = Rfc3339(DateTimeOffset.UtcNow),
         };
 

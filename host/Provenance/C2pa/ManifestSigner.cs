@@ -96,10 +96,12 @@ public sealed class ManifestSigner
             throw new CryptographicException($"the signer returned {signature.Length} bytes; an ES256 signature is r‖s, {Es256SignatureLength} bytes");
 
         byte[]? token = null;
+        string? timeStampProblem = null;
         if (request.TimeStampAuthority != null)
         {
+            // The token has signed (its counter moved); an authority out of reach must not throw that signature away.
             byte[] stamped = ClaimSignature.TimeStampedData(protectedHeader, signature, v2: true);
-            token = await TimeStamping.RequestTokenAsync(request.TimeStampAuthority, stamped, _http, cancellationToken).ConfigureAwait(false);
+            (token, timeStampProblem) = await TimeStamping.TryRequestTokenAsync(request.TimeStampAuthority, stamped, _http, cancellationToken).ConfigureAwait(false);
         }
         byte[] cose = ClaimSignature.EncodeToLength(protectedHeader, signature, token, signatureLength);
 
@@ -108,7 +110,7 @@ public sealed class ManifestSigner
             throw new InvalidOperationException($"the final store is {store.Length} bytes, the placeholder {placeholderStore.Length}");
         handler.WriteStore(output, placement, store);
         output.Flush();
-        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting };
+        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting, TimeStampProblem = timeStampProblem };
     }
 
     /// <summary>
