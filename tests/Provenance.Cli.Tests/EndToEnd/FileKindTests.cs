@@ -142,7 +142,9 @@ public sealed class FileKindTests : IDisposable
         ProvResult watch = await RunAsync("watch", "--source", "scan", scans, "--once", "--json");
 
         Assert.True(watch.ExitCode == ExitCodes.Failed, watch.ToString());
-        JsonElement[] lines = watch.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        // Per-file lines; the last line is the summary object.
+        JsonElement[] lines = watch.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.TryGetProperty("file", out _)).ToArray();
         Assert.Equal("signed", lines.Single(l => l.GetProperty("file").GetString()!.EndsWith("a.jpg", StringComparison.Ordinal)).GetProperty("status").GetString());
         JsonElement fifo = lines.Single(l => l.GetProperty("file").GetString()!.EndsWith("b.jpg", StringComparison.Ordinal));
         Assert.Equal("failed", fifo.GetProperty("status").GetString());
