@@ -224,6 +224,13 @@ public static class ArtworkSigner
         {
             ArtistIdentity identity = ArtistIdentity.Load(identityDirectory);
             X509Certificate2Collection chain = identity.GetSigningChain(info.Serial);
+            // The artist's own ledger knows what she revoked: a lost token's signatures are refused here, not only by
+            // galleries that imported her CRL.
+            foreach (RevokedCertificate revoked in identity.RevokedCertificates())
+            {
+                if (string.Equals(revoked.CertificateSerial, chain[0].SerialNumber, StringComparison.OrdinalIgnoreCase))
+                    throw new TokenRevokedException(info.Serial, identity.Name, revoked.RevokedAt);
+            }
             await EnsureCertificateMatchesTokenAsync(token, chain[0], info.Serial, "prov identity enroll", cancellationToken).ConfigureAwait(false);
             return (chain, identity.Name, identity.IsDevelopment);
         }
@@ -245,4 +252,11 @@ public static class ArtworkSigner
 public sealed class OutputExistsException(string path) : IOException($"{path} already exists; it was left as it is (add --force to replace it)")
 {
     public string FilePath { get; } = path;
+}
+
+/// <summary>The token's certificate was revoked by the artist (`prov identity revoke`); it no longer signs for her.</summary>
+public sealed class TokenRevokedException(string tokenSerial, string artist, DateTimeOffset revokedAt)
+    : Exception($"token {tokenSerial} was revoked by {artist} on {revokedAt.UtcDateTime:yyyy-MM-dd} ('prov identity revoke'), so it no longer signs as {artist}; nothing was signed (enroll another token with 'prov identity enroll')")
+{
+    public string TokenSerial { get; } = tokenSerial;
 }
