@@ -19,7 +19,7 @@ public static class ExitCodes
     public const int AlreadyExists = 12;
     /// <summary>A state file (identity folder, trust store) is damaged; it was left unchanged.</summary>
     public const int DamagedState = 13;
-    /// <summary>The request was refused: not a CA certificate, duplicate root, CRL not signed by a trusted root.</summary>
+    /// <summary>The request was refused: not a CA certificate, duplicate root, CRL not signed by a trusted root, a token the artist revoked.</summary>
     public const int Rejected = 14;
     /// <summary>The token's signature did not verify over the bytes sent with its certified key; no file was written.</summary>
     public const int BadTokenSignature = 15;

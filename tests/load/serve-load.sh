@@ -15,7 +15,7 @@ trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 dotnet build host/Provenance.Cli -c Release -v quiet -nologo >/dev/null
 prov=(dotnet host/Provenance.Cli/bin/Release/net10.0/prov.dll)
 export PROV_HOME=$work/home
-"${prov[@]}" sign samples/artwork.jpg --out "$work/signed.jpg" >/dev/null 2>&1
+"${prov[@]}" sign --source scan samples/artwork.jpg --out "$work/signed.jpg" >/dev/null 2>&1
 
 "${prov[@]}" serve --port "$port" 2>"$work/serve.log" &
 server=$!

@@ -37,6 +37,8 @@ internal static class CommandErrors
         TrustedRootNotFoundException e => (ExitCodes.NotFound, e.Message),
         IdentityExistsException e => (ExitCodes.AlreadyExists, e.Message),
         FileExistsException e => (ExitCodes.AlreadyExists, e.Message),
+        Provenance.Artwork.OutputExistsException e => (ExitCodes.AlreadyExists, e.Message),
+        Provenance.Artwork.TokenRevokedException e => (ExitCodes.Rejected, e.Message),
         IdentityDamagedException e => (ExitCodes.DamagedState, e.Message),
         TrustStoreCorruptException e => (ExitCodes.DamagedState, e.Message),
         TrustStoreException e => (ExitCodes.Rejected, e.Message),

@@ -10,7 +10,7 @@ namespace Provenance.Cli.Commands;
 public sealed class ConsentCommand : Command
 {
     public ConsentCommand()
-        : base("consent", "Set or show the consent claims written into every signed file.")
+        : base("consent", "Set or show the consent claims and signing defaults (source type, time-stamp authority) used for every signed file.")
     {
         Subcommands.Add(CreateSet());
         Subcommands.Add(CreateShow());
@@ -26,11 +26,30 @@ public sealed class ConsentCommand : Command
             (ConsentUse.AiInference, PermissionOption("--ai-inference", "Use as input to AI inference")),
         };
         var constraint = new Option<string?>("--constraint-info") { Description = "Conditions for every use set to 'constrained' (e.g. a licence URL)." };
-        var command = new Command("set", "Choose allowed, notAllowed or constrained for each use; unspecified uses keep their value.");
+        var source = new Option<string?>("--source") { Description = "Default for 'prov sign/watch --source': camera, scan or tablet (your declaration of what your files are)." };
+        source.AcceptOnlyFromAmong("camera", "scan", "tablet");
+        var tsa = new Option<string?>("--tsa") { Description = "Default RFC 3161 time-stamp authority URL for every signature; 'none' removes it." };
+        tsa.Validators.Add(r =>
+        {
+            string? value = r.GetValueOrDefault<string?>();
+            if (value is null || value == "none") return;
+            try { SigningDefaults.ParseTimeStampAuthority(value, "--tsa"); }
+            catch (ArgumentException e) { r.AddError(e.Message); }
+        });
+        var command = new Command("set", "Choose allowed, notAllowed or constrained for each use, and the signing defaults; what is not given keeps its value.");
         foreach (var (_, option) in options) command.Options.Add(option);
         command.Options.Add(constraint);
+        command.Options.Add(source);
+        command.Options.Add(tsa);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(source) is not null || parse.GetValue(tsa) is not null)
+            {
+                SigningDefaults defaults = ConsentStore.LoadDefaults();
+                if (parse.GetValue(source) is { } s) defaults = defaults with { Source = SigningDefaults.ParseSource(s, "--source") };
+                if (parse.GetValue(tsa) is { } t) defaults = defaults with { TimeStampAuthority = t == "none" ? null : SigningDefaults.ParseTimeStampAuthority(t, "--tsa") };
+                ConsentStore.SaveDefaults(defaults);
+            }
             ConsentClaims claims = ConsentStore.Load();
             foreach (var (use, option) in options)
             {
@@ -67,6 +86,11 @@ public sealed class ConsentCommand : Command
 
     private static void Print(ConsentClaims claims, bool json)
     {
+        Print(claims, ConsentStore.LoadDefaults(), json);
+    }
+
+    private static void Print(ConsentClaims claims, SigningDefaults defaults, bool json)
+    {
         if (json)
         {
             var root = new JsonObject { ["version"] = 1 };
@@ -76,6 +100,11 @@ public sealed class ConsentCommand : Command
                 if (claims.ConstraintInfo(use) is { } info) entry["constraint_info"] = info;
                 root[ConsentClaims.EntryName(use)] = entry;
             }
+            root["defaults"] = new JsonObject
+            {
+                ["source"] = defaults.Source is { } s ? SigningDefaults.SourceName(s) : null,
+                ["tsa"] = defaults.TimeStampAuthority?.ToString(),
+            };
             Console.WriteLine(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return;
         }
@@ -84,5 +113,7 @@ public sealed class ConsentCommand : Command
             string info = claims.ConstraintInfo(use) is { } text ? $" ({text})" : "";
             Console.WriteLine($"{ConsentClaims.EntryName(use),-28} {ConsentClaims.PermissionName(claims[use])}{info}");
         }
+        Console.WriteLine($"{"default source",-28} {(defaults.Source is { } source ? SignCommand.SourceWords(source) : "none (prov sign asks for --source)")}");
+        Console.WriteLine($"{"default time-stamp authority",-28} {defaults.TimeStampAuthority?.ToString() ?? "none"}");
     }
 }

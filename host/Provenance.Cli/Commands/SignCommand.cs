@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
+using System.Globalization;
 using System.IO;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
@@ -8,89 +11,307 @@ using System.Threading.Tasks;
 using Provenance.Artwork;
 using Provenance.C2pa;
 using Provenance.Consent;
-using Provenance.Device;
+using Provenance.Formats;
 using Provenance.IO;
+using Spectre.Console;
 
 namespace Provenance.Cli.Commands;
 
-/// <summary>`prov sign FILE --out OUTFILE`: the token signs the artwork; the signed copy gets Content Credentials.</summary>
+/// <summary>
+/// `prov sign PATH... (--out FILE|DIR | --in-place)`: the token signs each artwork; the signed copy gets Content
+/// Credentials. One file: `--out` names the signed file and any error ends the command with its own exit code.
+/// Several paths or a folder: `--out` is a folder (paths relative to an input folder kept), a file that cannot be
+/// signed is one line on stderr and the batch goes on, and a summary line ends it ("N signed, M skipped, K failed").
+/// In a batch, an output that exists is skipped, and so is a file found in a folder that already carries Content
+/// Credentials, unless `--force` (a re-signed file keeps its old manifest as its parent).
+/// </summary>
 public sealed class SignCommand : Command
 {
-    private readonly Argument<string> _file = new("file") { Description = "The artwork to sign (JPEG, PNG, TIFF or WebP; any other file gets a .c2pa sidecar)." };
-    private readonly Option<string?> _output = new("--out", "-o") { Description = "Where to write the signed copy; the original is left untouched." };
-    private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace the file with its signed version (atomically)." };
-    private readonly Option<string?> _title = new("--title") { Description = "Title of the work (default: the file name)." };
-    private readonly Option<string> _source = new("--source")
+    private readonly Argument<string[]> _paths = new("path")
     {
-        Description = "What the file is: camera (a photo), scan (a scan of a physical work) or tablet (a drawing made on a tablet).",
-        DefaultValueFactory = _ => "scan",
+        Description = "Artwork files or folders (searched recursively). JPEG, PNG, TIFF and WebP get embedded credentials; any other file a .c2pa sidecar.",
+        Arity = ArgumentArity.OneOrMore,
     };
-    private readonly Option<Uri?> _tsa = new("--tsa") { Description = "RFC 3161 time-stamp authority URL." };
+    private readonly Option<string?> _output = new("--out", "-o") { Description = "The signed copy (one file) or the folder for signed copies (several files or a folder); originals are left untouched." };
+    private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace each file with its signed version (atomically)." };
+    private readonly Option<bool> _force = new("--force") { Description = "Replace outputs that already exist, and re-sign files in a folder that are already signed." };
+    private readonly Option<string?> _title = new("--title") { Description = "Title of the work (one file only; default: the file name)." };
+    private readonly Option<string?> _source = new("--source")
+    {
+        Description = "What the files are (your declaration): camera (a photo), scan (a scan of a physical work) or tablet (a drawing made on a tablet). "
+            + "Required until you set a default with 'prov consent set --source'.",
+    };
+    // A string checked by SigningDefaults, not Option<Uri>: System.CommandLine has no parser for Uri, so that option
+    // refused every URL ("Cannot parse argument ... as System.Uri").
+    private readonly Option<string?> _tsa = new("--tsa")
+    {
+        Description = "RFC 3161 time-stamp authority URL for every signature (default: the one set with 'prov consent set --tsa'; 'none' for no time stamp).",
+    };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
-    private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per file (JSON lines), then a summary object for a batch." };
 
     public SignCommand()
         : base("sign", "Sign artwork with the token and embed Content Credentials.")
     {
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
-        Arguments.Add(_file);
-        foreach (Option option in new Option[] { _output, _inPlace, _title, _source, _tsa, _device, _json }) Options.Add(option);
+        _tsa.Validators.Add(TimeStampAuthorityValidator);
+        Arguments.Add(_paths);
+        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json }) Options.Add(option);
         Validators.Add(result =>
         {
-            if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE or --in-place.");
+            if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE|DIR or --in-place.");
+            if (result.GetValue(_title) is not null && !SignBatch.IsSingleFile(result.GetValue(_paths) ?? []))
+                result.AddError("--title names one work; give it with one file.");
         });
         SetAction(RunAsync);
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        string input = parse.GetValue(_file)!;
-        string target = parse.GetValue(_output) ?? input;
-        if (Path.GetFullPath(target) == Path.GetFullPath(input) && !parse.GetValue(_inPlace))
+        string[] paths = parse.GetValue(_paths)!;
+        bool inPlace = parse.GetValue(_inPlace);
+        bool force = parse.GetValue(_force);
+        bool json = parse.GetValue(_json);
+        bool single = SignBatch.IsSingleFile(paths);
+        string? output = parse.GetValue(_output);
+        if (single && !inPlace && Path.GetFullPath(output!) == Path.GetFullPath(paths[0]))
             throw new ArgumentException("--out names the input file; use --in-place to replace it");
-        // Temp files a killed prov left where this one writes (DESIGN: nothing lost, nothing left behind).
-        string targetFolder = Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".";
-        if (TempFiles.RemoveAbandoned(targetFolder).Describe(targetFolder) is { } cleaned) Console.Error.WriteLine("note: " + cleaned);
-        // A folder, FIFO or device named like an image, or bytes that are not the format the name says, are refused
-        // before the token is involved.
-        ArtworkSigner.EnsureSignable(input);
+        if (!single && output is not null && File.Exists(output))
+            throw new ArgumentException($"--out {output} is a file; with several files or a folder, --out names a folder");
 
-        await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
-        await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);
+        SigningDefaults defaults = ConsentStore.LoadDefaults();
+        CaptureSource source = RequireSource(parse.GetValue(_source), defaults);
         var options = new ArtworkSignOptions
         {
             Title = parse.GetValue(_title),
-            Source = Enum.Parse<CaptureSource>(parse.GetValue(_source)!, ignoreCase: true),
+            Source = source,
             Consent = ConsentStore.Load(),
-            TimeStampAuthority = parse.GetValue(_tsa),
+            TimeStampAuthority = ChooseTimeStampAuthority(parse.GetValue(_tsa), defaults),
+            Overwrite = force,
         };
-        ArtworkSignResult result = await ArtworkSigner.SignFileAsync(input, target, session.Token, options, session.Presence, null, cancellationToken);
-        if (parse.GetValue(_json))
+        List<SignItem> items = SignBatch.Plan(paths, output, inPlace);
+        var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single);
+        await using (batch)
         {
-            var node = new JsonObject
+            bool progress = !single && !json && !Console.IsErrorRedirected;
+            if (progress)
+            {
+                batch.Deferring = true;
+                IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                await console.Progress().AutoClear(true).StartAsync(async context =>
+                {
+                    ProgressTask task = context.AddTask("signing", maxValue: items.Count);
+                    foreach (SignItem item in items)
+                    {
+                        task.Description = Markup.Escape(Path.GetFileName(item.Input));
+                        await batch.SignAsync(item, cancellationToken);
+                        task.Increment(1);
+                    }
+                });
+                batch.Deferring = false;
+                batch.FlushDeferred();
+            }
+            else
+            {
+                foreach (SignItem item in items) await batch.SignAsync(item, cancellationToken);
+            }
+        }
+        if (!single || !json) batch.PrintSummary();
+        return batch.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The source type is the artist's declaration in every manifest, so prov never assumes it: `--source`, else the
+    /// default she set, else a usage error that says how to set one.
+    /// </summary>
+    internal static CaptureSource RequireSource(string? given, SigningDefaults defaults) =>
+        given is not null ? SigningDefaults.ParseSource(given, "--source")
+        : defaults.Source ?? throw new ArgumentException(
+            "say what these files are with --source camera|scan|tablet (your declaration, written into every signature), or set a default once: prov consent set --source scan");
+
+    /// <summary>`--tsa URL` wins, `--tsa none` turns the default off, else the default the artist set (or none).</summary>
+    internal static Uri? ChooseTimeStampAuthority(string? given, SigningDefaults defaults) =>
+        given is null ? defaults.TimeStampAuthority : given == "none" ? null : SigningDefaults.ParseTimeStampAuthority(given, "--tsa");
+
+    internal static void TimeStampAuthorityValidator(System.CommandLine.Parsing.OptionResult result)
+    {
+        string? value = result.GetValueOrDefault<string?>();
+        if (value is null || value == "none") return;
+        try { SigningDefaults.ParseTimeStampAuthority(value, "--tsa"); }
+        catch (ArgumentException e) { result.AddError(e.Message); }
+    }
+
+    /// <summary>RFC 3339 UTC, as every JSON time prov prints.</summary>
+    internal static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>The artist's declaration in words, as summaries show it.</summary>
+    internal static string SourceWords(CaptureSource source) => source switch
+    {
+        CaptureSource.Camera => "camera (a photo)",
+        CaptureSource.Scan => "scan (a scan of a physical work)",
+        CaptureSource.Tablet => "tablet (a drawing made on a tablet)",
+        _ => source.ToString(),
+    };
+
+    private static readonly JsonSerializerOptions JsonLine = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>One batch: the token opened at the first file that needs it, the counts, the lines printed.</summary>
+    private sealed class BatchRun(ArtworkSignOptions options, string? device, bool inPlace, bool force, bool json, bool single) : IAsyncDisposable
+    {
+        private DeviceSession? _session;
+        private readonly List<string> _deferred = [];
+        private readonly HashSet<string> _cleaned = new(StringComparer.Ordinal);
+
+        public int Signed { get; private set; }
+        public int Skipped { get; private set; }
+        public int Failed { get; private set; }
+        /// <summary>Set while a progress display owns the terminal: per-file lines wait until it is gone.</summary>
+        public bool Deferring { get; set; }
+
+        public async Task SignAsync(SignItem item, CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (item.Problem is not null)
+                {
+                    Report(item, "failed", item.Problem);
+                    return;
+                }
+                // Temp files a killed prov left where this one writes (DESIGN: nothing lost, nothing left behind).
+                string targetFolder = Path.GetDirectoryName(Path.GetFullPath(item.Target)) ?? ".";
+                if (_cleaned.Add(targetFolder) && Directory.Exists(targetFolder) && TempFiles.RemoveAbandoned(targetFolder).Describe(targetFolder) is { } cleaned)
+                    Console.Error.WriteLine("note: " + cleaned);
+
+                // A folder, FIFO or device named like an image, or bytes that are not the format the name says, are
+                // refused before the token is involved; so is an output the artist did not ask to replace.
+                IAssetHandler? handler = ArtworkSigner.EnsureSignable(item.Input);
+                if (!inPlace)
+                {
+                    ArtworkSigner.EnsureOutputKeepsFormat(item.Input, item.Target, handler);
+                    if (!force)
+                    {
+                        try
+                        {
+                            ArtworkSigner.EnsureOutputFree(item.Target, handler);
+                        }
+                        catch (OutputExistsException e) when (!single)
+                        {
+                            Report(item, "skipped", $"{e.FilePath} already exists (--force replaces it)");
+                            return;
+                        }
+                    }
+                }
+                if (item.FromFolder && !force && ArtworkSigner.HasCredentials(item.Input, handler))
+                {
+                    Report(item, "skipped", "already signed (--force signs it again)");
+                    return;
+                }
+                Directory.CreateDirectory(targetFolder);
+
+                if (_session is null)
+                {
+                    _session = await DeviceSession.OpenAsync(device, Console.Error, cancellationToken);
+                    await _session.EnsurePinVerifiedAsync(await _session.Token.GetStatusAsync(cancellationToken), cancellationToken);
+                }
+                ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, _session.Token, options, _session.Presence, null, cancellationToken);
+                Signed++;
+                Print(Signed_(item, result), $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
+                    + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
+                if (result.Manifest.TimeStampProblem is { } problem)
+                    Console.Error.WriteLine($"note: {result.Output}: no time stamp was added ({CommandErrors.OneLine(problem)}); the signature stands, its time is the token's statement");
+                if (result.DevelopmentIdentity && Signed == 1)
+                    Console.Error.WriteLine("note: signed under the development identity, which names no artist; run 'prov identity create' and 'prov identity enroll' to sign as yourself");
+            }
+            catch (Exception e) when (!single && IsFileProblem(e))
+            {
+                Report(item, "failed", CommandErrors.OneLine(CommandErrors.Map(e).Message));
+            }
+        }
+
+        /// <summary>What is wrong with one file (and the batch goes on), as opposed to the token, the identity or the machine.</summary>
+        private static bool IsFileProblem(Exception e) =>
+            e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or TimeStampException
+            && e is not Provenance.Device.TokenUnavailableException;
+
+        private JsonObject Signed_(SignItem item, ArtworkSignResult result) => new()
+        {
+            ["version"] = 1,
+            ["file"] = item.Input,
+            ["status"] = "signed",
+            ["output"] = result.Output,
+            ["format"] = result.Format,
+            ["source"] = options.Source.ToString().ToLowerInvariant(),
+            ["input"] = result.Input,
+            ["tokenSerial"] = result.TokenSerial,
+            ["counter"] = result.Counter,
+            ["keyProtection"] = result.KeyProtection,
+            ["signer"] = result.Signer,
+            ["developmentIdentity"] = result.DevelopmentIdentity,
+            ["manifest"] = result.Manifest.ManifestLabel,
+            ["logEntryHash"] = Convert.ToHexStringLower(result.LogEntryHash),
+            ["timeStamped"] = result.Manifest.TimeStamped,
+            ["timeStampProblem"] = result.Manifest.TimeStampProblem,
+            ["time"] = Rfc3339(DateTimeOffset.UtcNow),
+        };
+
+        private void Report(SignItem item, string status, string reason)
+        {
+            if (status == "failed") Failed++;
+            else Skipped++;
+            var line = new JsonObject
             {
                 ["version"] = 1,
-                ["input"] = result.Input,
-                ["output"] = result.Output,
-                ["format"] = result.Format,
-                ["tokenSerial"] = result.TokenSerial,
-                ["counter"] = result.Counter,
-                ["keyProtection"] = result.KeyProtection,
-                ["signer"] = result.Signer,
-                ["developmentIdentity"] = result.DevelopmentIdentity,
-                ["manifest"] = result.Manifest.ManifestLabel,
-                ["logEntryHash"] = Convert.ToHexStringLower(result.LogEntryHash),
-                ["timeStamped"] = result.Manifest.TimeStamped,
+                ["file"] = item.Input,
+                ["status"] = status,
+                ["reason"] = reason,
+                ["time"] = Rfc3339(DateTimeOffset.UtcNow),
             };
-            Console.WriteLine(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Print(line, $"{status} {item.Input}: {reason}", error: status == "failed");
         }
-        else
+
+        private void Print(JsonObject line, string text, bool error)
         {
-            Console.WriteLine($"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}");
-            Console.WriteLine($"  signer: {result.Signer}");
-            if (result.DevelopmentIdentity)
-                Console.Error.WriteLine("note: signed under the development identity, which names no artist; run 'prov identity create' and 'prov identity enroll' to sign as yourself");
+            if (json)
+            {
+                Console.WriteLine(line.ToJsonString(JsonLine));
+                return;
+            }
+            if (Deferring)
+            {
+                // Progress on the terminal says what is being signed; failures are kept for after it.
+                if (error) _deferred.Add(text);
+                return;
+            }
+            (error ? Console.Error : Console.Out).WriteLine(text);
         }
-        return ExitCodes.Success;
+
+        public void FlushDeferred()
+        {
+            foreach (string text in _deferred) Console.Error.WriteLine(text);
+            _deferred.Clear();
+        }
+
+        public void PrintSummary()
+        {
+            string counts = $"{Signed} signed, {Skipped} skipped, {Failed} failed";
+            if (json)
+            {
+                Console.WriteLine(new JsonObject
+                {
+                    ["version"] = 1,
+                    ["summary"] = new JsonObject { ["signed"] = Signed, ["skipped"] = Skipped, ["failed"] = Failed },
+                    ["source"] = options.Source.ToString().ToLowerInvariant(),
+                    ["timeStampAuthority"] = options.TimeStampAuthority?.ToString(),
+                    ["time"] = Rfc3339(DateTimeOffset.UtcNow),
+                }.ToJsonString(JsonLine));
+                return;
+            }
+            Console.WriteLine($"{counts}; source: {SourceWords(options.Source)}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_session is not null) await _session.DisposeAsync();
+        }
     }
 }

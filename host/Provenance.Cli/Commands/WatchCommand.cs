@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using Provenance.Artwork;
 using Provenance.C2pa;
 using Provenance.Consent;
+using Provenance.Formats;
 using Provenance.IO;
 using Provenance.Verification;
 
@@ -19,21 +20,29 @@ namespace Provenance.Cli.Commands;
 /// <summary>
 /// `prov watch FOLDER`: signs each artwork the scanner or drawing app finishes writing into FOLDER (DESIGN.md story 2).
 /// A file counts as finished when its size and time stamp have not changed for the settle time and it can be opened
-/// for reading; files that already carry Content Credentials are left alone, so nothing is signed twice.
+/// for reading; files that already carry Content Credentials are left alone, so nothing is signed twice. Every file
+/// type is signed: JPEG, PNG, TIFF and WebP with embedded credentials, anything else (PSD, KRA, CLIP, PDF…) with a
+/// `.c2pa` sidecar; `--include`/`--exclude` name patterns choose. Hidden files and sidecars are never signed.
+/// Ctrl-C (or --once finishing) prints a summary: "N signed, M skipped, K failed".
 /// </summary>
 public sealed class WatchCommand : Command
 {
-    /// <summary>Extensions watched: the formats we embed credentials in.</summary>
-    public static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"];
 
     private readonly Argument<string> _folder = new("folder") { Description = "The folder the scanner or drawing app writes into." };
     private readonly Option<string?> _outDir = new("--out-dir") { Description = "Where signed copies go (default: FOLDER/signed); originals stay as they are." };
     private readonly Option<bool> _inPlace = new("--in-place") { Description = "Replace each file with its signed version (atomically) instead of writing copies." };
-    private readonly Option<string> _source = new("--source") { Description = "camera, scan or tablet (see prov sign).", DefaultValueFactory = _ => "scan" };
+    private readonly Option<string?> _source = new("--source") { Description = "camera, scan or tablet (see prov sign); required until you set a default with 'prov consent set --source'." };
     private readonly Option<int> _settleMs = new("--settle-ms") { Description = "How long a file must stay unchanged before it is signed.", DefaultValueFactory = _ => 2000 };
     private readonly Option<bool> _once = new("--once") { Description = "Sign what is in the folder now, then exit, instead of watching." };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
-    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per line for each file." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per line for each file, and a summary object at the end." };
+    private readonly Option<string[]> _include = new("--include")
+    {
+        Description = "Sign only files whose name matches one of these patterns (* and ?, case-insensitive; repeatable), e.g. --include '*.psd'.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private readonly Option<string[]> _exclude = new("--exclude") { Description = "Never sign files whose name matches one of these patterns (repeatable), e.g. --exclude '*.txt'." };
+    private readonly Option<string?> _tsa = new("--tsa") { Description = "RFC 3161 time-stamp authority URL (default: the one set with 'prov consent set --tsa'; 'none' for no time stamp)." };
 
     public WatchCommand()
         : base("watch", "Sign artwork as it is written into a folder (scanner or tablet output).")
@@ -41,13 +50,17 @@ public sealed class WatchCommand : Command
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
         _settleMs.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 600_000) r.AddError("--settle-ms must be 0..600000"); });
         Arguments.Add(_folder);
-        foreach (Option option in new Option[] { _outDir, _inPlace, _source, _settleMs, _once, _device, _json }) Options.Add(option);
+        _tsa.Validators.Add(SignCommand.TimeStampAuthorityValidator);
+        foreach (Option option in new Option[] { _outDir, _inPlace, _source, _settleMs, _once, _include, _exclude, _tsa, _device, _json }) Options.Add(option);
         Validators.Add(r => { if (r.GetValue(_inPlace) && r.GetValue(_outDir) is not null) r.AddError("Give --out-dir or --in-place, not both."); });
         SetAction(RunAsync);
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        SigningDefaults defaults = ConsentStore.LoadDefaults();
+        CaptureSource source = SignCommand.RequireSource(parse.GetValue(_source), defaults);
+        var filter = new NameFilter(parse.GetValue(_include) ?? [], parse.GetValue(_exclude) ?? []);
         string folder = Path.GetFullPath(parse.GetValue(_folder)!);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder} does not exist");
         bool inPlace = parse.GetValue(_inPlace);
@@ -65,27 +78,32 @@ public sealed class WatchCommand : Command
         await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);
         var options = new ArtworkSignOptions
         {
-            Source = Enum.Parse<CaptureSource>(parse.GetValue(_source)!, ignoreCase: true),
+            Source = source,
             Consent = ConsentStore.Load(),
+            TimeStampAuthority = SignCommand.ChooseTimeStampAuthority(parse.GetValue(_tsa), defaults),
         };
+        bool IsCandidate(string path) => IsArtwork(path, outDir) && filter.Matches(Path.GetFileName(path));
 
-        int failures = 0;
+        int failures = 0, signedCount = 0, skippedCount = 0;
         var ours = new HashSet<string>(StringComparer.Ordinal);
         async Task Handle(string path)
         {
             // Signing in place changes the file again; that change is ours, not new artwork.
             if (ours.Remove(path)) return;
             string target = outDir is null ? path : Path.Combine(outDir, Path.GetFileName(path));
-            var line = new JsonObject { ["file"] = path };
+            var line = new JsonObject { ["version"] = 1, ["file"] = path };
             try
             {
                 // A FIFO or device named like an image is reported, never opened (opening a FIFO waits for a writer).
                 FileKind.RequireRegularFile(path);
-                FileVerification existing = Verifier.VerifyFile(path, TrustSettings.None);
-                if (existing.Verdict != Verdict.Missing || (outDir is not null && File.Exists(target)))
+                // A file that is not what its name says (a .jpg that is not a JPEG) is reported, not given a sidecar.
+                IAssetHandler? handler = ArtworkSigner.EnsureSignable(path);
+                bool signedBefore = ArtworkSigner.HasCredentials(path, handler);
+                if (signedBefore || (outDir is not null && File.Exists(target)))
                 {
                     line["status"] = "skipped";
-                    line["reason"] = existing.Verdict == Verdict.Missing ? "a signed copy already exists" : $"already {VerifyCommand.VerdictName(existing.Verdict)}: {existing.Reason}";
+                    skippedCount++;
+                    line["reason"] = signedBefore ? "already carries Content Credentials" : "a signed copy already exists";
                 }
                 else
                 {
@@ -93,6 +111,10 @@ public sealed class WatchCommand : Command
                     line["status"] = "signed";
                     line["output"] = target;
                     line["counter"] = result.Counter;
+                    line["timeStamped"] = result.Manifest.TimeStamped;
+                    signedCount++;
+                    if (result.Manifest.TimeStampProblem is { } problem)
+                        Console.Error.WriteLine($"note: {target}: no time stamp was added ({CommandErrors.OneLine(problem)})");
                     if (outDir is null) ours.Add(path);
                 }
             }
@@ -102,17 +124,37 @@ public sealed class WatchCommand : Command
                 line["status"] = "failed";
                 line["reason"] = CommandErrors.Map(e).Message;
             }
+            line["time"] = SignCommand.Rfc3339(DateTimeOffset.UtcNow);
             Console.WriteLine(json
                 ? line.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
                 : $"{line["status"]} {path}" + (line["output"] is { } o ? $" -> {o}" : "") + (line["reason"] is { } r ? $" ({r})" : ""));
         }
 
+        int Finish()
+        {
+            if (json)
+            {
+                Console.WriteLine(new JsonObject
+                {
+                    ["version"] = 1,
+                    ["summary"] = new JsonObject { ["signed"] = signedCount, ["skipped"] = skippedCount, ["failed"] = failures },
+                    ["source"] = SigningDefaults.SourceName(source),
+                    ["time"] = SignCommand.Rfc3339(DateTimeOffset.UtcNow),
+                }.ToJsonString());
+            }
+            else
+            {
+                Console.WriteLine($"{signedCount} signed, {skippedCount} skipped, {failures} failed; source: {SignCommand.SourceWords(source)}");
+            }
+            return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
+        }
+
         var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-        foreach (string path in Candidates(folder)) pending[path] = 0;
+        foreach (string path in Directory.EnumerateFiles(folder).Where(IsCandidate)) pending[path] = 0;
         if (parse.GetValue(_once))
         {
             foreach (string path in pending.Keys.Order(StringComparer.Ordinal)) await Handle(path);
-            return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
+            return Finish();
         }
 
         using var watcher = new FileSystemWatcher(folder) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.LastWrite };
@@ -154,16 +196,19 @@ public sealed class WatchCommand : Command
             try { await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(settle.TotalMilliseconds / 4, 50, 500)), cancellationToken); }
             catch (OperationCanceledException) { break; }
         }
-        return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
+        // Ctrl-C: what this session did.
+        return Finish();
     }
 
-    private static IEnumerable<string> Candidates(string folder) => Directory.EnumerateFiles(folder).Where(IsCandidate);
-
-    /// <summary>Artwork files only; hidden and temporary files (ours included: ".NAME.prov-tmp-PID-RANDOM") are never signed.</summary>
-    private static bool IsCandidate(string path)
+    /// <summary>
+    /// Any file the artist made; not hidden and temporary files (ours included: ".NAME.prov-tmp-PID-RANDOM"), not
+    /// `.c2pa` sidecars (ours are written beside the files), not what is inside the signed-copies folder.
+    /// </summary>
+    private static bool IsArtwork(string path, string? outDir)
     {
         string name = Path.GetFileName(path);
-        return !name.StartsWith('.') && Extensions.Contains(Path.GetExtension(name).ToLowerInvariant());
+        if (outDir is not null && string.Equals(Path.GetDirectoryName(path), outDir, StringComparison.Ordinal)) return false;
+        return !name.StartsWith('.') && !name.EndsWith(SidecarHandler.Extension, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>True when no other program holds the file open for writing (a scanner still writing it, say).</summary>

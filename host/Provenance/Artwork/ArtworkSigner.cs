@@ -23,6 +23,8 @@ public sealed record ArtworkSignOptions
     public string? IdentityDirectory { get; init; }
     /// <summary>The development identity folder used when the artist has none; default <see cref="DevelopmentIdentity.DefaultDirectory"/>.</summary>
     public string? DevelopmentIdentityDirectory { get; init; }
+    /// <summary>Replace an output (or its sidecar) that already exists; off unless the artist said --force or --in-place.</summary>
+    public bool Overwrite { get; init; }
 }
 
 /// <summary>What signing one file did.</summary>
@@ -54,6 +56,12 @@ public static class ArtworkSigner
     {
         handlers ??= AssetHandlers.Default;
         IAssetHandler? handler = EnsureSignable(input, handlers);
+        bool inPlace = string.Equals(Path.GetFullPath(input), Path.GetFullPath(output), StringComparison.Ordinal);
+        if (!inPlace)
+        {
+            EnsureOutputKeepsFormat(input, output, handler);
+            if (!options.Overwrite) EnsureOutputFree(output, handler);
+        }
         string? existingXmp;
         await using (Stream probe = AssetFile.OpenRead(input))
         {
@@ -90,7 +98,16 @@ public static class ArtworkSigner
         };
         var signer = new TokenClaimSigner(token, chain, counter, presence, bindCounter ? info.Serial : null);
         // Formats we cannot embed in get a `.c2pa` sidecar beside the output (ManifestSigner decides).
-        SignResult manifest = await new ManifestSigner().SignFileAsync(input, output, request, signer, handlers, cancellationToken).ConfigureAwait(false);
+        SignResult manifest;
+        try
+        {
+            manifest = await new ManifestSigner().SignFileAsync(input, output, request, signer, handlers, inPlace || options.Overwrite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileExistsException e)
+        {
+            // Created by someone else while we signed: still theirs.
+            throw new OutputExistsException(e.FilePath);
+        }
         string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
             isDevelopment, signer.LastSignature!.LogEntryHash, manifest);
@@ -124,6 +141,47 @@ public static class ArtworkSigner
             throw new InvalidDataException($"{input} is not a {DisplayName(expected)} ({looks}); nothing was signed");
         }
         return handler;
+    }
+
+    /// <summary>
+    /// The signed copy keeps the input's format, so its name must keep the extension: TIFF bytes under a `.png` name are
+    /// a file no program opens as what it says. `.jpg`/`.jpeg` (and `.tif`/`.tiff`) name the same format.
+    /// </summary>
+    /// <exception cref="ArgumentException">The output's extension names another format.</exception>
+    public static void EnsureOutputKeepsFormat(string input, string output, IAssetHandler? handler)
+    {
+        string inputExtension = Path.GetExtension(input);
+        string outputExtension = Path.GetExtension(output);
+        if (handler is { CanWrite: true } && EmbeddedFormatOfExtension(inputExtension) is { } format)
+        {
+            if (!string.Equals(EmbeddedFormatOfExtension(outputExtension), format, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"{input} is {DisplayName(format)} and stays {DisplayName(format)} when signed; name the output with {inputExtension} (not '{outputExtension}'), or convert the file first");
+        }
+        else if (!string.Equals(inputExtension, outputExtension, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"the signed copy of {input} keeps its bytes; name the output with {inputExtension} (not '{outputExtension}')");
+        }
+    }
+
+    /// <summary>True when the file already carries Content Credentials of its own: embedded, or in its own sidecar.</summary>
+    public static bool HasCredentials(string path, IAssetHandler? handler)
+    {
+        if (handler is not null)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (handler.ReadManifestStore(stream) is not null) return true;
+            if (handler.CanWrite) return false;
+        }
+        return SidecarHandler.ReadOwnSidecar(path) is not null;
+    }
+
+    /// <summary>Refuses an output, or the sidecar it would get, that already exists: the artist did not ask to replace it.</summary>
+    /// <exception cref="OutputExistsException">The output or its sidecar exists.</exception>
+    public static void EnsureOutputFree(string output, IAssetHandler? handler)
+    {
+        if (File.Exists(output) || Directory.Exists(output)) throw new OutputExistsException(output);
+        if (handler is not { CanWrite: true } && File.Exists(SidecarHandler.SidecarPath(Path.GetFullPath(output))))
+            throw new OutputExistsException(SidecarHandler.SidecarPath(Path.GetFullPath(output)));
     }
 
     /// <summary>The embedded format a file extension promises ("jpeg" for .jpg), or null for one we sign with a sidecar.</summary>
@@ -169,6 +227,13 @@ public static class ArtworkSigner
         {
             ArtistIdentity identity = ArtistIdentity.Load(identityDirectory);
             X509Certificate2Collection chain = identity.GetSigningChain(info.Serial);
+            // The artist's own ledger knows what she revoked: a lost token's signatures are refused here, not only by
+            // galleries that imported her CRL.
+            foreach (RevokedCertificate revoked in identity.RevokedCertificates())
+            {
+                if (string.Equals(revoked.CertificateSerial, chain[0].SerialNumber, StringComparison.OrdinalIgnoreCase))
+                    throw new TokenRevokedException(info.Serial, identity.Name, revoked.RevokedAt);
+            }
             await EnsureCertificateMatchesTokenAsync(token, chain[0], info.Serial, "prov identity enroll", cancellationToken).ConfigureAwait(false);
             return (chain, identity.Name, identity.IsDevelopment);
         }
@@ -184,4 +249,17 @@ public static class ArtworkSigner
         if (!TokenCertificateProfile.CertifiesKey(leaf, tokenKey))
             throw new InvalidOperationException($"token {serial} has a new key since it was enrolled (was it reset?); run '{fix}' again");
     }
+}
+
+/// <summary>The output named already exists and was left as it was; `--force` replaces it.</summary>
+public sealed class OutputExistsException(string path) : IOException($"{path} already exists; it was left as it is (add --force to replace it)")
+{
+    public string FilePath { get; } = path;
+}
+
+/// <summary>The token's certificate was revoked by the artist (`prov identity revoke`); it no longer signs for her.</summary>
+public sealed class TokenRevokedException(string tokenSerial, string artist, DateTimeOffset revokedAt)
+    : Exception($"token {tokenSerial} was revoked by {artist} on {revokedAt.UtcDateTime:yyyy-MM-dd} ('prov identity revoke'), so it no longer signs as {artist}; nothing was signed (enroll another token with 'prov identity enroll')")
+{
+    public string TokenSerial { get; } = tokenSerial;
 }

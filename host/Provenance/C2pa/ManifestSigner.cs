@@ -98,10 +98,12 @@ public sealed class ManifestSigner
             throw new CryptographicException($"the signer returned {signature.Length} bytes; an ES256 signature is r‖s, {Es256SignatureLength} bytes");
 
         byte[]? token = null;
+        string? timeStampProblem = null;
         if (request.TimeStampAuthority != null)
         {
+            // The token has signed (its counter moved); an authority out of reach must not throw that signature away.
             byte[] stamped = ClaimSignature.TimeStampedData(protectedHeader, signature, v2: true);
-            token = await TimeStamping.RequestTokenAsync(request.TimeStampAuthority, stamped, _http, cancellationToken).ConfigureAwait(false);
+            (token, timeStampProblem) = await TimeStamping.TryRequestTokenAsync(request.TimeStampAuthority, stamped, _http, cancellationToken).ConfigureAwait(false);
         }
         byte[] cose = ClaimSignature.EncodeToLength(protectedHeader, signature, token, signatureLength);
 
@@ -110,7 +112,7 @@ public sealed class ManifestSigner
             throw new InvalidOperationException($"the final store is {store.Length} bytes, the placeholder {placeholderStore.Length}");
         handler.WriteStore(output, placement, store);
         output.Flush();
-        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting };
+        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting, TimeStampProblem = timeStampProblem };
     }
 
     /// <summary>
@@ -119,7 +121,12 @@ public sealed class ManifestSigner
     /// writes (unknown, or <see cref="IAssetHandler.CanWrite"/> false) keeps its bytes and gets its store in a `.c2pa`
     /// sidecar beside the output.
     /// </summary>
-    public async Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers = null, CancellationToken cancellationToken = default)
+    public Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers = null, CancellationToken cancellationToken = default) =>
+        SignFileAsync(inputPath, outputPath, request, signer, handlers, overwrite: true, cancellationToken);
+
+    /// <summary>As above; with <paramref name="overwrite"/> false an output (or sidecar) that exists when the signed file is
+    /// moved into place is left as it is and <see cref="Provenance.IO.FileExistsException"/> is thrown.</summary>
+    public async Task<SignResult> SignFileAsync(string inputPath, string outputPath, SigningRequest request, IClaimSigner signer, AssetHandlers? handlers, bool overwrite, CancellationToken cancellationToken = default)
     {
         string fullOutput = Path.GetFullPath(outputPath);
         string temp = TempPathBeside(fullOutput);
@@ -148,7 +155,8 @@ public sealed class ManifestSigner
                 }
                 output.Flush(flushToDisk: true);
             }
-            File.Move(temp, fullOutput, overwrite: true);
+            if (!overwrite && sidecarTemp != null && File.Exists(sidecarPath)) throw new Provenance.IO.FileExistsException(sidecarPath);
+            MoveIntoPlace(temp, fullOutput, overwrite);
             if (sidecarTemp != null) File.Move(sidecarTemp, sidecarPath, overwrite: true);
             return result;
         }
@@ -169,6 +177,23 @@ public sealed class ManifestSigner
         DecodedImage? decoded = ImageDecoder.TryDecode(input);
         input.Position = 0;
         return decoded?.Code();
+    }
+
+    private static void MoveIntoPlace(string temp, string path, bool overwrite)
+    {
+        if (overwrite)
+        {
+            File.Move(temp, path, overwrite: true);
+            return;
+        }
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new Provenance.IO.FileExistsException(path);
+        }
     }
 
     // Named so a later run can find and remove it should this process be killed before the rename (issue 18).

@@ -82,4 +82,7 @@ public sealed record SignResult(
 {
     /// <summary>True when the data hash was computed while the output was written (one pass), not by reading it back.</summary>
     public bool HashedWhileWriting { get; init; }
+
+    /// <summary>Why a time stamp was asked for and not added (authority unreachable, refused, unusable answer); null otherwise.</summary>
+    public string? TimeStampProblem { get; init; }
 }

@@ -45,7 +45,32 @@ public static class TimeStamping
         return tsr.TimeStampToken.GetEncoded();
     }
 
-    private static readonly HttpClient SharedClient = new() { Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>
+    /// Like <see cref="RequestTokenAsync"/>, but a time stamp that cannot be had (no network, the authority down,
+    /// refusing or answering nonsense) is not an error: the signature stands without it, and the reason is returned
+    /// so the artist is told that no time stamp was added. Cancellation by the caller still cancels.
+    /// </summary>
+    public static async Task<(byte[]? Token, string? Problem)> TryRequestTokenAsync(Uri authority, byte[] data, HttpClient? http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await RequestTokenAsync(authority, data, http, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (TimeStampException e)
+        {
+            return (null, e.Message);
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, $"time-stamp authority {authority} could not be reached ({e.Message})");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"time-stamp authority {authority} did not answer within {(http ?? SharedClient).Timeout.TotalSeconds:0} s");
+        }
+    }
+
+    private static readonly HttpClient SharedClient = new() { Timeout = TimeSpan.FromSeconds(20) };
 
     /// <summary>Parses a stored token: a TimeStampToken (ContentInfo) or a whole TimeStampResp (v1 `sigTst`).</summary>
     public static TimeStampToken ParseToken(byte[] stored)

@@ -102,7 +102,14 @@ public static class ConsentXmp
         // XMP Specification Part 1: every rdf:Description of a packet carries the same rdf:about.
         string about = (string?)rdf.Elements(Rdf + "Description").FirstOrDefault()?.Attribute(Rdf + "about") ?? "";
         var replaced = new List<XName> { Plus + "DataMining", Plus + "OtherConstraints" };
-        if (creator is not null) replaced.Add(Dc + "creator");
+        // dc:creator is an ordered list of authors: the artist is added to the ones the file names, never replaces them.
+        var creators = new List<string>();
+        if (creator is not null)
+        {
+            creators.AddRange(ExistingCreators(rdf));
+            if (!creators.Contains(creator, StringComparer.Ordinal)) creators.Add(creator);
+            replaced.Add(Dc + "creator");
+        }
         if (title is not null) replaced.Add(Dc + "title");
         foreach (XElement description in rdf.Elements(Rdf + "Description").ToList())
         {
@@ -118,7 +125,7 @@ public static class ConsentXmp
             new XElement(Plus + "DataMining", PlusDataMining.For(consent)),
             new XElement(Plus + "OtherConstraints", LangAlt(DescribeConsent(consent))));
         if (creator is not null || title is not null) ours.Add(new XAttribute(XNamespace.Xmlns + "dc", DcNamespace));
-        if (creator is not null) ours.Add(new XElement(Dc + "creator", new XElement(Rdf + "Seq", new XElement(Rdf + "li", creator))));
+        if (creator is not null) ours.Add(new XElement(Dc + "creator", new XElement(Rdf + "Seq", creators.Select(c => new XElement(Rdf + "li", c)))));
         if (title is not null) ours.Add(new XElement(Dc + "title", LangAlt(title)));
         rdf.Add(ours);
 
@@ -128,6 +135,28 @@ public static class ConsentXmp
         using (var writer = XmlWriter.Create(new StringWriter(text), settings)) meta.WriteTo(writer);
         text.Append("\n<?xpacket end=\"w\"?>");
         return text.ToString();
+    }
+
+    /// <summary>The authors a packet's dc:creator names (rdf:Seq or rdf:Bag items, or a plain value), in order.</summary>
+    private static IEnumerable<string> ExistingCreators(XElement rdf)
+    {
+        foreach (XElement description in rdf.Elements(Rdf + "Description"))
+        {
+            if (description.Attribute(Dc + "creator") is { } attribute && attribute.Value.Trim().Length > 0) yield return attribute.Value.Trim();
+            foreach (XElement element in description.Elements(Dc + "creator"))
+            {
+                XElement? list = element.Element(Rdf + "Seq") ?? element.Element(Rdf + "Bag");
+                if (list is null)
+                {
+                    if (element.Value.Trim().Length > 0) yield return element.Value.Trim();
+                    continue;
+                }
+                foreach (XElement item in list.Elements(Rdf + "li"))
+                {
+                    if (item.Value.Trim().Length > 0) yield return item.Value.Trim();
+                }
+            }
+        }
     }
 
     /// <summary>Human-readable text of the four choices and their constraints (the value of plus:OtherConstraints).</summary>

@@ -54,7 +54,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
 
         // The first signature also enrolls the token under the development identity (one challenge signature).
         string sample = Provenance.Cli.Tests.EndToEnd.SignVerifyTests.SamplePath("artwork.jpg");
-        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
+        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", "--source", "scan", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
         Assert.True(warmUp.ExitCode == 0, warmUp.Stderr);
 
         JsonElement before = await InfoAsync(device);
@@ -78,7 +78,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
         string[] signed = [Path.Combine(_home, "first.jpg"), Path.Combine(_home, "second.jpg")];
         foreach (string output in signed)
         {
-            var sign = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", device);
+            var sign = await ChildProcess.RunProvAsync(_home, "sign", "--source", "scan", sample, "--out", output, "--device", device);
             Assert.True(sign.ExitCode == 0, sign.Stderr);
             Assert.Contains("software key", sign.Stderr, StringComparison.Ordinal);
         }
@@ -220,7 +220,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
         long counterBefore = ready.GetProperty("counter").GetInt64();
 
         string signed = Path.Combine(_home, "artwork-signed.jpg");
-        var sign = await ChildProcess.RunProvAsync(_home, "sign", SignVerifyTests.SamplePath("artwork.jpg"), "--out", signed, "--device", device, "--json");
+        var sign = await ChildProcess.RunProvAsync(_home, "sign", "--source", "scan", SignVerifyTests.SamplePath("artwork.jpg"), "--out", signed, "--device", device, "--json");
         Assert.True(sign.ExitCode == 0, sign.Stderr);
         JsonElement signResult = JsonDocument.Parse(sign.Stdout).RootElement;
         Assert.Equal("secureElement", signResult.GetProperty("keyProtection").GetString());

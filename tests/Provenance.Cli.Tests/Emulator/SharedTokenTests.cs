@@ -37,7 +37,7 @@ public sealed class SharedTokenTests : IDisposable
         var init = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
         Assert.True(init.ExitCode == 0, init.Stderr);
         // The first signature creates the development identity and enrolls the token; then the crowd arrives.
-        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
+        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", "--source", "scan", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
         Assert.True(warmUp.ExitCode == 0, warmUp.Stderr);
 
         var outputs = new List<string>();
@@ -45,7 +45,7 @@ public sealed class SharedTokenTests : IDisposable
         for (int round = 0; round < 4; round++)
         {
             string[] roundOutputs = Enumerable.Range(0, 4).Select(i => Path.Combine(_home, $"r{round}-p{i}.jpg")).ToArray();
-            var runs = roundOutputs.Select(output => ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", device, "--json")).ToArray();
+            var runs = roundOutputs.Select(output => ChildProcess.RunProvAsync(_home, "sign", "--source", "scan", sample, "--out", output, "--device", device, "--json")).ToArray();
             var results = await Task.WhenAll(runs);
             for (int i = 0; i < results.Length; i++)
             {
@@ -72,7 +72,7 @@ public sealed class SharedTokenTests : IDisposable
         string device = await StartEmulatorAsync();
         string scans = Path.Combine(_home, "scans");
         Directory.CreateDirectory(scans);
-        using ChildProcess watch = ChildProcess.StartProv(_home, "watch", scans, "--device", device);
+        using ChildProcess watch = ChildProcess.StartProv(_home, "watch", "--source", "scan", scans, "--device", device);
         watch.CloseInput();
         await watch.WaitForLineAsync(l => l.StartsWith("watching", StringComparison.Ordinal), Generous, "the watching line");
 
@@ -97,13 +97,13 @@ public sealed class SharedTokenTests : IDisposable
         string sample = SignVerifyTests.SamplePath("artwork.jpg");
         var init = await ChildProcess.RunProvAsync(_home, "device", "init", "--device", device);
         Assert.True(init.ExitCode == 0, init.Stderr);
-        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
+        var warmUp = await ChildProcess.RunProvAsync(_home, "sign", "--source", "scan", sample, "--out", Path.Combine(_home, "warm-up.jpg"), "--device", device);
         Assert.True(warmUp.ExitCode == 0, warmUp.Stderr);
         using var proxy = new CorruptingProxy(device);
         string output = Path.Combine(_home, "out", "signed.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 
-        var sign = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", proxy.Address);
+        var sign = await ChildProcess.RunProvAsync(_home, "sign", "--source", "scan", sample, "--out", output, "--device", proxy.Address);
 
         Assert.Equal(1, proxy.Corrupted);
         Assert.Equal(ExitCodes.BadTokenSignature, sign.ExitCode);

@@ -53,7 +53,7 @@ done
 
 prov device init --device "$device" >/dev/null 2>"$work/init.err" || { cat "$work/init.err" >&2; exit 1; }
 # The first signature creates the development identity and enrolls the token; the soak measures what follows.
-prov sign "$sample" --out "$work/warm-up.jpg" --device "$device" >/dev/null 2>"$work/warm-up.err" || { cat "$work/warm-up.err" >&2; exit 1; }
+prov sign --source scan "$sample" --out "$work/warm-up.jpg" --device "$device" >/dev/null 2>"$work/warm-up.err" || { cat "$work/warm-up.err" >&2; exit 1; }
 
 duration="${seconds:-$((minutes * 60))}"
 deadline=$(( $(date +%s) + duration ))
@@ -62,7 +62,7 @@ worker() {
   while [ "$(date +%s)" -lt "$deadline" ]; do
     n=$((n + 1))
     local name="w$id-$n"
-    if prov sign "$sample" --out "$work/out/$name.jpg" --device "$device" --json >"$work/results/$name.json" 2>"$work/results/$name.err"; then
+    if prov sign --source scan "$sample" --out "$work/out/$name.jpg" --device "$device" --json >"$work/results/$name.json" 2>"$work/results/$name.err"; then
       echo "ok $name" >>"$work/results/w$id.log"
     else
       echo "fail $name $?" >>"$work/results/w$id.log"

@@ -71,7 +71,7 @@ public sealed class FileKindTests : IDisposable
         UnixTools.MakeFifo(fifo);
         string output = Path.Combine(_work, "signed.jpg");
 
-        ProvResult sign = await RunAsync("sign", fifo, "--out", output);
+        ProvResult sign = await RunAsync("sign", "--source", "scan", fifo, "--out", output);
 
         Assert.True(sign.ExitCode != ExitCodes.Success, sign.ToString());
         Assert.Contains("pipe.jpg is not a regular file", sign.Stderr, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class FileKindTests : IDisposable
         string folder = Path.Combine(_work, "DIR.jpg");
         Directory.CreateDirectory(folder);
 
-        ProvResult sign = await RunAsync("sign", folder, "--out", Path.Combine(_work, "signed.jpg"));
+        ProvResult sign = await RunAsync("sign", "--source", "scan", folder, "--out", Path.Combine(_work, "signed.jpg"));
 
         Assert.True(sign.ExitCode != ExitCodes.Success, sign.ToString());
         Assert.Contains("DIR.jpg is a folder", sign.Stderr, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class FileKindTests : IDisposable
         File.WriteAllBytes(painting, System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096));
         string output = Path.Combine(_work, "signed.jpg");
 
-        ProvResult sign = await RunAsync("sign", painting, "--out", output);
+        ProvResult sign = await RunAsync("sign", "--source", "scan", painting, "--out", output);
 
         Assert.True(sign.ExitCode != ExitCodes.Success, sign.ToString());
         Assert.Contains("painting.jpg is not a JPEG (unrecognised bytes)", sign.Stderr, StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public sealed class FileKindTests : IDisposable
         string painting = Path.Combine(_work, "painting.jpg");
         File.Copy(SignVerifyTests.SamplePath("artwork.png"), painting);
 
-        ProvResult sign = await RunAsync("sign", painting, "--in-place");
+        ProvResult sign = await RunAsync("sign", "--source", "scan", painting, "--in-place");
 
         Assert.True(sign.ExitCode != ExitCodes.Success, sign.ToString());
         Assert.Contains("painting.jpg is not a JPEG (it looks like PNG)", sign.Stderr, StringComparison.Ordinal);
@@ -139,10 +139,12 @@ public sealed class FileKindTests : IDisposable
         File.Copy(SignVerifyTests.SamplePath("artwork.jpg"), Path.Combine(scans, "a.jpg"));
         UnixTools.MakeFifo(Path.Combine(scans, "b.jpg"));
 
-        ProvResult watch = await RunAsync("watch", scans, "--once", "--json");
+        ProvResult watch = await RunAsync("watch", "--source", "scan", scans, "--once", "--json");
 
         Assert.True(watch.ExitCode == ExitCodes.Failed, watch.ToString());
-        JsonElement[] lines = watch.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        // Per-file lines; the last line is the summary object.
+        JsonElement[] lines = watch.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.TryGetProperty("file", out _)).ToArray();
         Assert.Equal("signed", lines.Single(l => l.GetProperty("file").GetString()!.EndsWith("a.jpg", StringComparison.Ordinal)).GetProperty("status").GetString());
         JsonElement fifo = lines.Single(l => l.GetProperty("file").GetString()!.EndsWith("b.jpg", StringComparison.Ordinal));
         Assert.Equal("failed", fifo.GetProperty("status").GetString());

@@ -41,7 +41,7 @@ public sealed class IdentityTrustFlowTests : IDisposable
         Assert.Equal(0, (await Run("identity", "create", "--name", "Ada Artist", "--email", "ada@example.org", "--url", "https://ada.example.org")).ExitCode);
         ProvResult enroll = await Run("identity", "enroll");
         Assert.True(enroll.ExitCode == 0, enroll.ToString());
-        ProvResult sign = await Run("sign", SignVerifyTests.SamplePath("artwork.jpg"), "--out", signed, "--title", "Swirl");
+        ProvResult sign = await Run("sign", "--source", "scan", SignVerifyTests.SamplePath("artwork.jpg"), "--out", signed, "--title", "Swirl");
         Assert.True(sign.ExitCode == 0, sign.ToString());
 
         JsonElement before = await VerifyJson(signed);

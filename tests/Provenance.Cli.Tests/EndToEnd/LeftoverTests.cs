@@ -50,7 +50,7 @@ public sealed class LeftoverTests : IDisposable
         File.Copy(SignVerifyTests.SamplePath("artwork.jpg"), art);
         var (dead, live) = MakeLeftovers(_work, "art.jpg");
 
-        ProvResult sign = await _prov.RunAsync("sign", art, "--in-place");
+        ProvResult sign = await _prov.RunAsync("sign", "--source", "scan", art, "--in-place");
 
         Assert.True(sign.ExitCode == 0, sign.ToString());
         Assert.False(File.Exists(dead), "the dead writer's leftover is still there");
@@ -74,14 +74,14 @@ public sealed class LeftoverTests : IDisposable
             device = await EndpointAsync(setup);
             ProvResult init = await _prov.RunAsync("device", "init", "--device", device);
             Assert.True(init.ExitCode == 0, init.ToString());
-            ProvResult warmUp = await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.jpg"), "--out", Path.Combine(_prov.Home, "warm-up.jpg"), "--device", device);
+            ProvResult warmUp = await _prov.RunAsync("sign", "--source", "scan", SignVerifyTests.SamplePath("artwork.jpg"), "--out", Path.Combine(_prov.Home, "warm-up.jpg"), "--device", device);
             Assert.True(warmUp.ExitCode == 0, warmUp.ToString());
         }
 
         // ...then the same token waiting for a press that never comes: prov has written its temp copy and waits.
         using ChildProcess token = await StartEmulatorAsync(state, autoPress: false);
         device = await EndpointAsync(token);
-        using ChildProcess sign = ChildProcess.StartProv(_prov.Home, "sign", art, "--in-place", "--device", device);
+        using ChildProcess sign = ChildProcess.StartProv(_prov.Home, "sign", "--source", "scan", art, "--in-place", "--device", device);
         await sign.WaitForLineAsync(l => l.Contains("press the button", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the press prompt");
         string temp = Assert.Single(Directory.GetFiles(_work, ".art.jpg.prov-tmp-*"));
 
@@ -136,7 +136,7 @@ public sealed class LeftoverTests : IDisposable
         File.Copy(SignVerifyTests.SamplePath("artwork.jpg"), Path.Combine(_work, "scan.jpg"));
         var (dead, live) = MakeLeftovers(_work, "scan.jpg");
 
-        ProvResult watch = await _prov.RunAsync("watch", _work, "--once");
+        ProvResult watch = await _prov.RunAsync("watch", "--source", "scan", _work, "--once");
 
         Assert.True(watch.ExitCode == 0, watch.ToString());
         Assert.False(File.Exists(dead));

@@ -23,7 +23,7 @@ public sealed class ServeTests : IDisposable
     public async Task PageAndVerdictsForUploadedFiles()
     {
         string signed = Path.Combine(_prov.Home, "signed.png");
-        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.png"), "--out", signed)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", "--source", "scan", SignVerifyTests.SamplePath("artwork.png"), "--out", signed)).ExitCode);
 
         int port = FreePort();
         using ChildProcess serve = ChildProcess.StartProv(_prov.Home, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -87,7 +87,7 @@ public sealed class ServeTests : IDisposable
         }
 
         string signed = Path.Combine(_prov.Home, "signed.webp");
-        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.webp"), "--out", signed)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", "--source", "scan", SignVerifyTests.SamplePath("artwork.webp"), "--out", signed)).ExitCode);
         string text = Path.Combine(_prov.Home, "notes.txt");
         File.WriteAllText(text, "not artwork");
         string signedPng = Path.Combine(_prov.Home, "signed.png");

@@ -37,7 +37,7 @@ public sealed class SignVerifyTests : IDisposable
     public async Task GalleryPoliciesFailASoftwareKeyAndAnUntrustedSignerAndSaySo()
     {
         string signed = Path.Combine(_work, "policy.jpg");
-        Assert.Equal(0, (await _prov.RunAsync("sign", SamplePath("artwork.jpg"), "--out", signed)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", "--source", "scan", SamplePath("artwork.jpg"), "--out", signed)).ExitCode);
         Assert.Equal(0, (await _prov.RunAsync("verify", signed)).ExitCode);
 
         ProvResult hardware = await _prov.RunAsync("verify", signed, "--require-hardware-key", "--json");
@@ -59,7 +59,7 @@ public sealed class SignVerifyTests : IDisposable
         byte[] original = File.ReadAllBytes(sample);
         string signed = Path.Combine(_work, "signed.jpg");
 
-        ProvResult sign = await _prov.RunAsync("sign", sample, "--out", signed);
+        ProvResult sign = await _prov.RunAsync("sign", "--source", "scan", sample, "--out", signed);
         Assert.True(sign.ExitCode == 0, sign.ToString());
         Assert.Contains("software token", sign.Stderr + sign.Stdout, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(original, File.ReadAllBytes(sample));
@@ -82,7 +82,7 @@ public sealed class SignVerifyTests : IDisposable
     public async Task ChangedScanDataIsInvalid()
     {
         string signed = Path.Combine(_work, "signed.jpg");
-        Assert.Equal(0, (await _prov.RunAsync("sign", SamplePath("artwork.jpg"), "--out", signed)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", "--source", "scan", SamplePath("artwork.jpg"), "--out", signed)).ExitCode);
         byte[] bytes = File.ReadAllBytes(signed);
         int scan = EntropyCodedByteOffset(bytes);
         bytes[scan] ^= 0x01;
@@ -128,7 +128,7 @@ public sealed class SignVerifyTests : IDisposable
     {
         string folder = Path.Combine(_work, "submissions");
         Directory.CreateDirectory(folder);
-        Assert.Equal(0, (await _prov.RunAsync("sign", SamplePath("artwork.jpg"), "--out", Path.Combine(folder, "a.jpg"))).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", "--source", "scan", SamplePath("artwork.jpg"), "--out", Path.Combine(folder, "a.jpg"))).ExitCode);
         File.Copy(SamplePath("artwork.jpg"), Path.Combine(folder, "b.jpg"));
         File.Copy(SamplePath("artwork.jpg"), Path.Combine(folder, "x<b>.jpg"));
         string report = Path.Combine(_work, "report.html");
@@ -153,10 +153,10 @@ public sealed class SignVerifyTests : IDisposable
     {
         ProvResult noPath = await _prov.RunAsync("verify");
         Assert.Equal(2, noPath.ExitCode);
-        ProvResult noOutput = await _prov.RunAsync("sign", SamplePath("artwork.jpg"));
+        ProvResult noOutput = await _prov.RunAsync("sign", "--source", "scan", SamplePath("artwork.jpg"));
         Assert.Equal(2, noOutput.ExitCode);
         Assert.Contains("--out", noOutput.Stderr);
-        ProvResult badSource = await _prov.RunAsync("sign", SamplePath("artwork.jpg"), "--out", Path.Combine(_work, "x.jpg"), "--source", "photocopier");
+        ProvResult badSource = await _prov.RunAsync("sign", "--source", "scan", SamplePath("artwork.jpg"), "--out", Path.Combine(_work, "x.jpg"), "--source", "photocopier");
         Assert.Equal(2, badSource.ExitCode);
         Assert.False(File.Exists(Path.Combine(_work, "x.jpg")));
     }

@@ -32,9 +32,10 @@ public sealed class WatchTests : IDisposable
         File.WriteAllText(Path.Combine(_scans, "notes.txt"), "not artwork");
         byte[] original = File.ReadAllBytes(Path.Combine(_scans, "scan-1.jpg"));
 
-        ProvResult first = await _prov.RunAsync("watch", _scans, "--once", "--json");
+        ProvResult first = await _prov.RunAsync("watch", "--source", "scan", _scans, "--once", "--json", "--exclude", "*.txt");
         Assert.True(first.ExitCode == 0, first.ToString());
-        JsonElement[] lines = first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        JsonElement[] lines = first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.TryGetProperty("status", out _)).ToArray();
         Assert.Equal(2, lines.Length);
         Assert.All(lines, l => Assert.Equal("signed", l.GetProperty("status").GetString()));
         Assert.Equal(original, File.ReadAllBytes(Path.Combine(_scans, "scan-1.jpg")));
@@ -42,15 +43,17 @@ public sealed class WatchTests : IDisposable
         ProvResult verify = await _prov.RunAsync("verify", Path.Combine(_scans, "signed"));
         Assert.True(verify.ExitCode == 0, verify.ToString());
 
-        ProvResult second = await _prov.RunAsync("watch", _scans, "--once", "--json");
+        ProvResult second = await _prov.RunAsync("watch", "--source", "scan", _scans, "--once", "--json", "--exclude", "*.txt");
         Assert.Equal(0, second.ExitCode);
-        Assert.All(second.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Equal("skipped", JsonDocument.Parse(l).RootElement.GetProperty("status").GetString()));
+        string[] secondLines = second.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(secondLines[..^1], l => Assert.Equal("skipped", JsonDocument.Parse(l).RootElement.GetProperty("status").GetString()));
+        Assert.Equal(0, JsonDocument.Parse(secondLines[^1]).RootElement.GetProperty("summary").GetProperty("signed").GetInt32());
     }
 
     [Fact]
     public async Task SignsAFileOnceItIsFinishedBeingWritten()
     {
-        using ChildProcess watch = ChildProcess.StartProv(_prov.Home, "watch", _scans, "--in-place", "--settle-ms", "300");
+        using ChildProcess watch = ChildProcess.StartProv(_prov.Home, "watch", "--source", "scan", _scans, "--in-place", "--settle-ms", "300");
         try
         {
             await watch.WaitForLineAsync(l => l.StartsWith("watching", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the watching line");

@@ -54,7 +54,7 @@ public sealed class SecretsAtRestTests : IDisposable
     {
         ProvResult info = await RunAsync(null, "device", "info");
         Assert.True(info.ExitCode == 0, info.ToString());
-        ProvResult sign = await RunAsync(null, "sign", EndToEnd.SignVerifyTests.SamplePath("artwork.jpg"), "--out", Path.Combine(_root, "signed.jpg"));
+        ProvResult sign = await RunAsync(null, "sign", "--source", "scan", EndToEnd.SignVerifyTests.SamplePath("artwork.jpg"), "--out", Path.Combine(_root, "signed.jpg"));
         Assert.True(sign.ExitCode == 0, sign.ToString());
         ProvResult create = await RunAsync(null, "identity", "create", "--name", "Ada Example");
         Assert.True(create.ExitCode == 0, create.ToString());
@@ -196,8 +196,8 @@ public sealed class SecretsAtRestTests : IDisposable
             await RunAsync(Passphrase, "identity", "show", "--json"),
             await RunAsync(Passphrase, "identity", "export", "--out", rootPem),
             await RunAsync(Passphrase, "trust", "add", rootPem),
-            await RunAsync(Passphrase, "sign", EndToEnd.SignVerifyTests.SamplePath("artwork.jpg"), "--out", signed, "--json"),
-            await RunAsync(Passphrase, "sign", EndToEnd.SignVerifyTests.SamplePath("artwork.png"), "--out", Path.Combine(_root, "signed.png")),
+            await RunAsync(Passphrase, "sign", "--source", "scan", EndToEnd.SignVerifyTests.SamplePath("artwork.jpg"), "--out", signed, "--json"),
+            await RunAsync(Passphrase, "sign", "--source", "scan", EndToEnd.SignVerifyTests.SamplePath("artwork.png"), "--out", Path.Combine(_root, "signed.png")),
             await RunAsync(Passphrase, "verify", signed, "--json"),
             await RunAsync(Passphrase, "verify", signed),
             await RunAsync(Passphrase, "device", "log", "--json"),
