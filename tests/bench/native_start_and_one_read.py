@@ -90,11 +90,11 @@ def main():
     env = dict(os.environ, PROV_HOME=os.path.join(work, "home"), PROV_NO_HARDWARE_PROBE="1", NO_COLOR="1")
     try:
         small = os.path.join(work, "small.jpg")
-        subprocess.run([AOT, "sign", os.path.join(ROOT, "samples", "artwork.jpg"), "--out", small], env=env, check=True, capture_output=True)
+        subprocess.run([AOT, "sign", os.path.join(ROOT, "samples", "artwork.jpg"), "--out", small, "--source", "scan"], env=env, check=True, capture_output=True)
         big = os.path.join(work, "big.tif")
         write_tiff(big, args.mb * 1000 * 1000)
         big_signed = os.path.join(work, "big.signed.tif")
-        subprocess.run([AOT, "sign", big, "--out", big_signed], env=env, check=True, capture_output=True)
+        subprocess.run([AOT, "sign", big, "--out", big_signed, "--source", "scan"], env=env, check=True, capture_output=True)
         print(f"small file {os.path.getsize(small)} bytes; big TIFF {os.path.getsize(big_signed)} bytes; {os.cpu_count()} cores")
 
         t = interleave("verify a small signed JPEG (start-up)", [
@@ -116,8 +116,8 @@ def main():
 
         out = os.path.join(work, "out.tif")
         t = interleave(f"sign a {args.mb} MB TIFF", [
-            ("prov sign (native AOT)", [AOT, "sign", big, "--out", out]),
-            ("dotnet prov.dll sign", ["dotnet", JIT, "sign", big, "--out", out]),
+            ("prov sign (native AOT)", [AOT, "sign", big, "--out", out, "--source", "scan", "--force"]),
+            ("dotnet prov.dll sign", ["dotnet", JIT, "sign", big, "--out", out, "--source", "scan", "--force"]),
             ("openssl dgst -sha256 + cp", f"openssl dgst -sha256 '{big}' && cp '{big}' '{out}'"),
         ], args.rounds_big, env)
         ratio(t, "prov sign (native AOT)", "openssl dgst -sha256 + cp")

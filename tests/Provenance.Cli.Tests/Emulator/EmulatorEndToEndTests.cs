@@ -265,7 +265,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
         for (int i = 1; i <= 5; i++)
         {
             string output = Path.Combine(_home, $"work{i}.jpg");
-            var sign = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", device, "--json");
+            var sign = await ChildProcess.RunProvAsync(_home, "sign", sample, "--out", output, "--device", device, "--json", "--source", "scan");
             Assert.True(sign.ExitCode == 0, sign.Stderr);
             files.Add(output);
         }

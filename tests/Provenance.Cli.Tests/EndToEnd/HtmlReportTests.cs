@@ -77,8 +77,8 @@ public sealed class HtmlReportTests : IDisposable
         string batch = Directory.CreateDirectory(Path.Combine(_prov.Home, "batch")).FullName;
         string signedJpg = Path.Combine(batch, "signed.jpg");
         string signedPng = Path.Combine(batch, "signed.png");
-        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.jpg"), "--out", signedJpg)).ExitCode);
-        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.png"), "--out", signedPng)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.jpg"), "--out", signedJpg, "--source", "scan")).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.png"), "--out", signedPng, "--source", "scan")).ExitCode);
         byte[] tampered = File.ReadAllBytes(signedJpg);
         tampered[^100] ^= 0x01;
         var bases = new List<(string Name, byte[] Bytes)>

@@ -31,7 +31,7 @@ public sealed class ManifestViewTests : IDisposable
             return;
         }
         string signed = Path.Combine(_prov.Home, "signed-" + sample);
-        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath(sample), "--out", signed)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath(sample), "--out", signed, "--source", "scan")).ExitCode);
 
         ProvResult ours = await _prov.RunAsync("verify", signed, "--manifest");
         Assert.True(ours.ExitCode == 0, ours.ToString());

@@ -91,7 +91,7 @@ public sealed class ServeTests : IDisposable
         string text = Path.Combine(_prov.Home, "notes.txt");
         File.WriteAllText(text, "not artwork");
         string signedPng = Path.Combine(_prov.Home, "signed.png");
-        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.png"), "--out", signedPng)).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", SignVerifyTests.SamplePath("artwork.png"), "--out", signedPng, "--source", "scan")).ExitCode);
         string hostile = Path.Combine(_prov.Home, "<img src=x onerror=\"window.pwned=1\">.png");
         byte[] tampered = File.ReadAllBytes(signedPng);
         File.Delete(signedPng);
@@ -162,7 +162,7 @@ public sealed class ServeTests : IDisposable
         var bytes = new byte[8192];
         new Random(3).NextBytes(bytes);
         File.WriteAllBytes(psd, bytes);
-        Assert.Equal(0, (await _prov.RunAsync("sign", psd, "--in-place")).ExitCode);
+        Assert.Equal(0, (await _prov.RunAsync("sign", psd, "--in-place", "--source", "tablet")).ExitCode);
         byte[] sidecar = File.ReadAllBytes(Path.Combine(folder, "painting.c2pa"));
 
         int port = FreePort();

@@ -54,7 +54,7 @@ public sealed class FingerprintRegistryCliTests : IDisposable
         string work = Path.Combine(_prov.Home, "work");
         Directory.CreateDirectory(work);
         string signed = Path.Combine(work, "earth.png");
-        ProvResult sign = await _prov.RunAsync("sign", Fixture("earth_apollo17.png"), "--out", signed);
+        ProvResult sign = await _prov.RunAsync("sign", Fixture("earth_apollo17.png"), "--out", signed, "--source", "scan");
         Assert.True(sign.ExitCode == 0, sign.ToString());
 
         ProvResult add = await _prov.RunAsync("registry", "add", signed, "--json");

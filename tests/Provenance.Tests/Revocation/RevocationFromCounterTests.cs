@@ -42,12 +42,24 @@ public sealed class RevocationFromCounterTests : IDisposable
         return token;
     }
 
-    private async Task<ArtworkSignResult> SignAsync(IToken token, string name)
+    private async Task<ArtworkSignResult> SignAsync(IToken token, string name, string identityFolder = "identity")
     {
         string input = folder.File(name + ".jpg");
         File.WriteAllBytes(input, TestAssets.SmallJpeg());
         return await ArtworkSigner.SignFileAsync(input, folder.File(name + "-signed.jpg"), token,
-            new ArtworkSignOptions { IdentityDirectory = folder.File("identity") }, null);
+            new ArtworkSignOptions { IdentityDirectory = folder.File(identityFolder) }, null);
+    }
+
+    /// <summary>What a thief's computer holds: the artist's token certificate as it was before she revoked it.</summary>
+    private void CopyIdentityForTheThief()
+    {
+        string source = folder.File("identity"), target = folder.File("identity-thief");
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 
     private byte[] Revoke(string serial, long? fromCounter)
@@ -67,8 +79,11 @@ public sealed class RevocationFromCounterTests : IDisposable
         string serial = signed[0].TokenSerial;
         long lostAt = signed[3].Counter;
 
+        // The artist's own prov refuses a revoked token (tests/Provenance.Cli.Tests/Artist/RevokedTokenTests); the
+        // thief signs with a copy of what the artist's computer held before she revoked it.
+        CopyIdentityForTheThief();
         byte[] crl = Revoke(serial, lostAt);
-        ArtworkSignResult afterRevocation = await SignAsync(token, "thief");
+        ArtworkSignResult afterRevocation = await SignAsync(token, "thief", "identity-thief");
         TrustSettings trust = TrustWith(crl);
 
         for (int i = 0; i < 3; i++)
