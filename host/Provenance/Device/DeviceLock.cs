@@ -106,12 +106,20 @@ public sealed class DeviceLock : IDisposable
     public static async Task<DeviceLock> AcquireAsync(string endpoint, string command, Action<DeviceLockHolder>? waiting, CancellationToken cancellationToken)
     {
         DeviceLockHolder? announced = null;
+        int unknownPolls = 0;
         while (true)
         {
             DeviceLock? taken = TryAcquire(endpoint, command, out DeviceLockHolder? holder);
             if (taken is not null) return taken;
-            holder ??= new DeviceLockHolder(0, "");
-            if (announced is null || announced.ProcessId != holder.ProcessId)
+            // The holder's note can be unreadable for a moment while it is written: wait a poll or two for it rather
+            // than announce an unknown holder and then the same wait again with its PID.
+            if (holder is null && announced is null && unknownPolls++ < 2)
+            {
+                await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            holder ??= announced ?? new DeviceLockHolder(0, "");
+            if (announced is null || (holder.ProcessId != 0 && announced.ProcessId != holder.ProcessId))
             {
                 waiting?.Invoke(holder);
                 announced = holder;
