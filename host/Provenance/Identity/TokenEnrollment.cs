@@ -58,6 +58,18 @@ public static class TokenEnrollment
             }
         }
 
+        // Issue 15: a revocation (in full, or from signature N on) must not be undone by certifying the same token again,
+        // or a thief's later signatures would chain to the artist's root through the new certificate. The development
+        // identity (names no artist, trusted by nobody) re-issues its own chain by design.
+        foreach (RevokedCertificate revoked in root.Identity.IsDevelopment ? [] : root.Identity.RevokedCertificates())
+        {
+            if (string.Equals(revoked.TokenSerial, info.Serial, StringComparison.Ordinal))
+            {
+                throw new EnrollmentException("Token " + info.Serial + " was revoked on " + revoked.RevokedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+                    + "; a revoked token is never certified again (enroll another token).");
+            }
+        }
+
         if (info.KeyProtection is not (TokenCertificateProfile.SecureElement or TokenCertificateProfile.Software))
         {
             throw new EnrollmentException("Token " + info.Serial + " reports an unknown key protection '" + info.KeyProtection + "'.");

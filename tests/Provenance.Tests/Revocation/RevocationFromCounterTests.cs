@@ -105,6 +105,20 @@ public sealed class RevocationFromCounterTests : IDisposable
     }
 
     [Fact]
+    public async Task ARevokedTokenIsNeverCertifiedAgain()
+    {
+        // Otherwise the new certificate would vouch for the thief's signatures from N on.
+        await using TokenClient token = await EnrolledTokenAsync();
+        ArtworkSignResult first = await SignAsync(token, "first");
+        Revoke(first.TokenSerial, first.Counter + 1);
+
+        using UnlockedIdentity unlocked = identity.Unlock(Password);
+        EnrollmentException refused = await Assert.ThrowsAsync<EnrollmentException>(() => TokenEnrollment.EnrollAsync(token, unlocked));
+        Assert.Contains("never certified again", refused.Message, StringComparison.Ordinal);
+        Assert.Single(identity.EnrolledTokens(), t => t.TokenSerial == first.TokenSerial);
+    }
+
+    [Fact]
     public async Task ASignatureWhoseCounterTheTokenDidNotBindCountsAsAfterTheLoss()
     {
         await using TokenClient token = await EnrolledTokenAsync();
