@@ -73,6 +73,24 @@ internal static class AssetIo
         Copy(source, destination, end - position, format);
     }
 
+    /// <summary>
+    /// Reads a decompressing stream to its end, refusing output past <paramref name="limit"/> bytes (a small
+    /// compressed box must not inflate into all of memory).
+    /// </summary>
+    public static byte[] Decompress(Stream decompressing, int limit, string format, long offset, string what)
+    {
+        using var output = new MemoryStream();
+        var buffer = new byte[65536];
+        int read;
+        while ((read = decompressing.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (output.Length + read > limit)
+                throw new AssetFormatException(format, offset, $"{what} inflates past the {limit}-byte limit");
+            output.Write(buffer, 0, read);
+        }
+        return output.ToArray();
+    }
+
     public static void WriteZeros(Stream destination, long count)
     {
         Span<byte> zeros = stackalloc byte[256];

@@ -115,16 +115,7 @@ public sealed class JpegXlHandler : ReadOnlyAssetHandler
         try
         {
             using var brotli = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var buffer = new byte[16384];
-            int read;
-            while ((read = brotli.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                if (output.Length + read > MaxBrotliXmpBytes)
-                    throw new AssetFormatException(Format, box.Offset, $"'brob' XMP box inflates past the {MaxBrotliXmpBytes}-byte limit");
-                output.Write(buffer, 0, read);
-            }
-            return output.ToArray();
+            return AssetIo.Decompress(brotli, MaxBrotliXmpBytes, Format, box.Offset, "'brob' XMP box");
         }
         catch (InvalidDataException e)
         {

@@ -211,16 +211,7 @@ internal sealed class PdfDocument
         try
         {
             using var zlib = new ZLibStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var buffer = new byte[65536];
-            int read;
-            while ((read = zlib.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                if (output.Length + read > limit)
-                    throw new AssetFormatException(Format, stream.DataOffset, $"{what} inflates past the {limit}-byte limit");
-                output.Write(buffer, 0, read);
-            }
-            return output.ToArray();
+            return AssetIo.Decompress(zlib, limit, Format, stream.DataOffset, what);
         }
         catch (InvalidDataException e)
         {

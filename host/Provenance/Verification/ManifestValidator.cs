@@ -30,16 +30,7 @@ public static class ManifestValidator
             report.Fail(ValidationCodes.ClaimMultiple, claimUrl, "the manifest holds more than one claim");
             return report;
         }
-        Claim claim;
-        try
-        {
-            claim = Claim.Decode(active.ClaimBytes, active.ClaimBox.Label ?? Claim.LabelV1);
-        }
-        catch (Exception e) when (IsMalformed(e))
-        {
-            report.Fail(ValidationCodes.ClaimMalformed, claimUrl, "the claim is malformed: " + e.Message);
-            return report;
-        }
+        if (DecodeClaim(active, report, claimUrl, "the claim") is not { } claim) return report;
         report.Claim = claim;
 
         ValidateSignature(active, trust, report);
@@ -343,8 +334,25 @@ public static class ManifestValidator
         else if (hardBindings > 1) report.Fail(ValidationCodes.HardBindingsMultiple, "the claim has more than one hard binding");
     }
 
+    /// <summary>The manifest's claim (v1 or v2), or null with `claim.malformed` reported (C2PA 2.2 §15.6).</summary>
+    private static Claim? DecodeClaim(Manifest manifest, ValidationReport report, string url, string whose)
+    {
+        try
+        {
+            return Claim.Decode(manifest.ClaimBytes!, manifest.ClaimBox!.Label ?? Claim.LabelV1);
+        }
+        catch (Exception e) when (IsMalformed(e))
+        {
+            report.Fail(ValidationCodes.ClaimMalformed, url, whose + " is malformed: " + e.Message);
+            return null;
+        }
+    }
+
     /// <summary>The assertion label a hashed URI names inside <paramref name="manifest"/>'s assertion store, or null when it points elsewhere.</summary>
-    internal static string? AssertionLabelIn(string url, Manifest manifest)
+    internal static string? AssertionLabelIn(string url, Manifest manifest) => AssertionLabelIn(url, manifest.Label);
+
+    /// <summary>The assertion label a hashed URI names inside the assertion store of the manifest labelled <paramref name="manifestLabel"/>, or null.</summary>
+    internal static string? AssertionLabelIn(string url, string manifestLabel)
     {
         const string prefix = "self#jumbf=";
         if (!url.StartsWith(prefix, StringComparison.Ordinal)) return null;
@@ -352,7 +360,7 @@ public static class ManifestValidator
         string[] parts = path.Split('/');
         // Relative: c2pa.assertions/LABEL. Absolute: /c2pa/MANIFEST/c2pa.assertions/LABEL.
         if (parts.Length == 2 && parts[0] == "c2pa.assertions") return parts[1].Length > 0 ? parts[1] : null;
-        if (parts.Length == 5 && parts[0].Length == 0 && parts[1] == "c2pa" && parts[2] == manifest.Label && parts[3] == "c2pa.assertions")
+        if (parts.Length == 5 && parts[0].Length == 0 && parts[1] == "c2pa" && parts[2] == manifestLabel && parts[3] == "c2pa.assertions")
             return parts[4].Length > 0 ? parts[4] : null;
         return null;
     }
@@ -604,16 +612,7 @@ public static class ManifestValidator
             report.Fail(ValidationCodes.ClaimMissing, prefix, "an ingredient's manifest holds no claim");
             return false;
         }
-        Claim claim;
-        try
-        {
-            claim = Claim.Decode(manifest.ClaimBytes, manifest.ClaimBox.Label ?? Claim.LabelV1);
-        }
-        catch (Exception e) when (IsMalformed(e))
-        {
-            report.Fail(ValidationCodes.ClaimMalformed, prefix, "an ingredient's claim is malformed: " + e.Message);
-            return false;
-        }
+        if (DecodeClaim(manifest, report, prefix, "an ingredient's claim") is not { } claim) return false;
         bool signed = false;
         if (manifest.SignatureBytes is not { } coseBytes)
         {

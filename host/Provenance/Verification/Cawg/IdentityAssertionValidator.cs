@@ -110,13 +110,13 @@ public static class IdentityAssertionValidator
     {
         var claimed = new Dictionary<string, HashedUri>(StringComparer.Ordinal);
         foreach (HashedUri reference in claim.Assertions)
-            if (AssertionLabelIn(reference.Url, manifestLabel) is { } label) claimed.TryAdd(label, reference);
+            if (ManifestValidator.AssertionLabelIn(reference.Url, manifestLabel) is { } label) claimed.TryAdd(label, reference);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool hardBinding = false;
         foreach (HashedUri reference in payload.ReferencedAssertions)
         {
-            string? label = AssertionLabelIn(reference.Url, manifestLabel);
+            string? label = ManifestValidator.AssertionLabelIn(reference.Url, manifestLabel);
             if (label == null || !claimed.TryGetValue(label, out HashedUri? inClaim))
                 log.Add(CawgCodes.AssertionMismatch, $"the identity references {reference.Url}, which the claim does not");
             else if (!inClaim.Hash.AsSpan().SequenceEqual(reference.Hash))
@@ -126,21 +126,6 @@ public static class IdentityAssertionValidator
             if (!seen.Add(reference.Url)) log.Add(CawgCodes.AssertionDuplicate, $"the identity references {reference.Url} more than once");
         }
         if (!hardBinding) log.Add(CawgCodes.HardBindingMissing, "the identity does not reference the claim's hard binding, so it is not bound to this asset");
-    }
-
-    /// <summary>
-    /// The assertion label a hashed URI names in this manifest's assertion store: relative
-    /// (`self#jumbf=c2pa.assertions/LABEL`) or absolute (`self#jumbf=/c2pa/MANIFEST/c2pa.assertions/LABEL`); null otherwise.
-    /// </summary>
-    private static string? AssertionLabelIn(string url, string manifestLabel)
-    {
-        const string prefix = "self#jumbf=";
-        if (!url.StartsWith(prefix, StringComparison.Ordinal)) return null;
-        string[] parts = url[prefix.Length..].Split('/');
-        if (parts.Length == 2 && parts[0] == "c2pa.assertions" && parts[1].Length > 0) return parts[1];
-        if (parts.Length == 5 && parts[0].Length == 0 && parts[1] == "c2pa" && parts[2] == manifestLabel && parts[3] == "c2pa.assertions" && parts[4].Length > 0)
-            return parts[4];
-        return null;
     }
 
     private static List<string> CodesOf(IdentityStatusLog log) => log.Statuses.ConvertAll(s => s.Code);
