@@ -435,7 +435,11 @@ namespace ProvenanceDevice.Token
 
         private byte[] HandleAttest(byte[] request)
         {
-            ExpectEmpty(request, "ATTEST");
+            // Empty, or a 20-byte challenge for the chip's attestation of the key (PROTOCOL.md, ATTEST).
+            if (request.Length != 0 && request.Length != 20)
+            {
+                throw new ProtocolException(ErrorCode.BadPayload, "ATTEST: challenge at offset 0 is " + request.Length.ToString() + " bytes, expected 0 or 20");
+            }
             RequireUnlocked();
             ITokenKey key = _hardware.Key;
             AttestReply reply = new AttestReply();
@@ -449,10 +453,15 @@ namespace ProvenanceDevice.Token
                 {
                     reply.Description = attestation.Describe();
                     reply.CertificateChain = attestation.GetCertificateChain();
+                    IChipAttestation chip = key as IChipAttestation;
+                    if (chip != null && request.Length == 20 && KeyPresent())
+                    {
+                        reply.Attestation = chip.Attest(request);
+                    }
                 }
-                catch (System.Exception)
+                catch (System.Exception e)
                 {
-                    throw new ProtocolException(ErrorCode.HardwareError, "attestation unavailable");
+                    throw new ProtocolException(ErrorCode.HardwareError, "attestation unavailable: " + e.Message);
                 }
                 if (reply.CertificateChain != null && reply.CertificateChain.Length > MessageAssembler.MaxReplyLength - 512)
                 {

@@ -257,6 +257,52 @@ namespace ProvenanceDevice.Token.SecureElement
             return commands;
         }
 
+        /// <summary>
+        /// The first <paramref name="count"/> bytes of a readable data slot in one wake session: 32-byte blocks, then 4-byte
+        /// words (as CryptoAuthLib's calib_read_bytes_zone). <paramref name="count"/> is a multiple of 4, within the slot.
+        /// </summary>
+        public byte[] ReadSlotBytes(int slot, int count)
+        {
+            if (slot < 0 || slot >= AteccZone.SlotCount) throw new System.ArgumentOutOfRangeException("slot");
+            if (count <= 0 || count % 4 != 0 || count > AteccZone.SlotSize(slot)) throw new System.ArgumentOutOfRangeException("count");
+            int blocks = count / 32;
+            int words = (count % 32) / 4;
+            AteccCommand[] reads = new AteccCommand[blocks + words];
+            for (int b = 0; b < blocks; b++)
+            {
+                reads[b] = AteccCommand.Read(AteccZone.Data, AteccZone.DataAddress(slot, b, 0), true);
+            }
+            for (int w = 0; w < words; w++)
+            {
+                reads[blocks + w] = AteccCommand.Read(AteccZone.Data, AteccZone.DataAddress(slot, blocks, w), false);
+            }
+            byte[][] parts = ExecuteSequence(reads);
+            byte[] result = new byte[count];
+            int at = 0;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                System.Array.Copy(parts[i], 0, result, at, parts[i].Length);
+                at += parts[i].Length;
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// Has the key in <paramref name="attestingSlot"/> attest the key in <paramref name="signingSlot"/>, in one wake session
+        /// (TempKey does not survive sleep): Nonce random with the host's 20-byte challenge, GenKey in digest mode on the
+        /// signing slot (the chip computes the public key and digests it into TempKey), Sign internal with the serial number.
+        /// Returns { RandOut (32), public key X || Y (64), signature r || s (64) }. The chip refuses the Sign unless TempKey was
+        /// made by GenKey in this session and the attesting slot allows internal signatures (SlotConfig.ReadKey bit 1).
+        /// </summary>
+        public byte[][] AttestKey(int attestingSlot, int signingSlot, byte[] challenge20)
+        {
+            AteccCommand[] commands = new AteccCommand[3];
+            commands[0] = AteccCommand.NonceRandom(challenge20);
+            commands[1] = AteccCommand.GenKeyDigest(signingSlot);
+            commands[2] = AteccCommand.SignInternal(attestingSlot, true);
+            return ExecuteSequence(commands);
+        }
+
         /// <summary>32 bytes from the chip's RNG. Before the config lock the chip answers FF FF 00 00 repeated.</summary>
         public byte[] Random()
         {

@@ -24,6 +24,14 @@ namespace ProvenanceDevice.Token.SecureElement
         public const int NonceTargetTempKey = 0x00;
         public const int NonceTargetMessageDigestBuffer = 0x40;
         public const int SignExternal = 0x80;
+        /// <summary>Sign mode 0x00: internal message (TempKey from GenKey/GenDig).</summary>
+        public const int SignInternalMode = 0x00;
+        /// <summary>Sign mode bit 6: the internal message carries SN[2:3] and SN[4:7] too.</summary>
+        public const int SignIncludeSerial = 0x40;
+        /// <summary>Nonce mode 0x00: random, seed updated; NumIn is 20 bytes.</summary>
+        public const int NonceRandomSeedUpdate = 0x00;
+        /// <summary>GenKey mode bit 3: a digest of the computed public key goes into TempKey.</summary>
+        public const int GenKeyDigestMode = 0x08;
         public const int SignSourceMessageDigestBuffer = 0x20;
         public const int CounterRead = 0x00;
         public const int CounterIncrement = 0x01;
@@ -148,6 +156,37 @@ namespace ProvenanceDevice.Token.SecureElement
         }
 
         /// <summary>Random mode 0 (update seed): 32 random bytes.</summary>
+        /// <summary>
+        /// Nonce in random mode (mode 0x00, the RNG seed updated) with a 20-byte NumIn: the chip answers RandOut (32 bytes)
+        /// and sets TempKey = SHA-256(RandOut || NumIn || 0x16 || 0x00 || 0x00), source flag "random" (datasheet, Nonce
+        /// command; CryptoAuthLib's atcah_nonce). Whoever chose NumIn can recompute TempKey from RandOut.
+        /// </summary>
+        public static AteccCommand NonceRandom(byte[] numIn20)
+        {
+            if (numIn20 == null || numIn20.Length != 20) throw new System.ArgumentException("random-mode nonce input is 20 bytes", "numIn20");
+            return new AteccCommand(AteccOpcode.Nonce, NonceRandomSeedUpdate, 0, numIn20, 32);
+        }
+
+        /// <summary>
+        /// GenKey public-key computation with digest (mode 0x08, CryptoAuthLib's GENKEY_MODE_DIGEST): returns the slot's public
+        /// key and leaves in TempKey SHA-256(TempKey || 0x40 || 0x08 || KeyID (2, LSB first) || SN[8] || SN[0:1] || 25 zeros
+        /// || public key), with TempKey.GenKeyData = 1 and TempKey.KeyID = the slot (atcah_gen_key_msg).
+        /// </summary>
+        public static AteccCommand GenKeyDigest(int slot)
+        {
+            return new AteccCommand(AteccOpcode.GenKey, GenKeyPublic | GenKeyDigestMode, slot, null, 64);
+        }
+
+        /// <summary>
+        /// Sign in internal mode (mode 0x00, plus 0x40 to include the whole serial number): the slot's key signs SHA-256 of the
+        /// 55-byte message built from TempKey (made by GenKey or GenDig) and TempKey's slot's SlotConfig, KeyConfig and flags
+        /// (datasheet, Sign command, internal message; CryptoAuthLib's atcah_sign_internal_msg).
+        /// </summary>
+        public static AteccCommand SignInternal(int slot, bool includeSerial)
+        {
+            return new AteccCommand(AteccOpcode.Sign, SignInternalMode | (includeSerial ? SignIncludeSerial : 0), slot, null, 64);
+        }
+
         public static AteccCommand Random()
         {
             return new AteccCommand(AteccOpcode.Random, 0, 0, null, 32);

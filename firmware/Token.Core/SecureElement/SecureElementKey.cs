@@ -10,7 +10,7 @@ namespace ProvenanceDevice.Token.SecureElement
     /// key, or zeros after <see cref="Destroy"/>, which also replaces the key with one nobody ever saw.
     /// Every signature advances the chip's Counter0 (attached to the slot), read into <see cref="LastSignatureCounter"/>.
     /// </summary>
-    public sealed class SecureElementKey : ITokenKey, IKeyAttestation
+    public sealed class SecureElementKey : ITokenKey, IKeyAttestation, IChipAttestation
     {
         private const int Unknown = -1;
 
@@ -19,10 +19,25 @@ namespace ProvenanceDevice.Token.SecureElement
         private byte[] _publicKey;
         private long _lastSignatureCounter = -1;
 
+        private readonly AttestationProfile _profile;
+        private readonly int _signingSlot;
+
         public SecureElementKey(Atecc608 chip)
+            : this(chip, null, Atecc608Config.SigningSlot)
+        {
+        }
+
+        /// <summary>
+        /// A key in <paramref name="signingSlot"/> of a chip whose maker certified another key (<paramref name="profile"/>, or
+        /// null for a blank 608B the token provisioned itself, which has no certificates to show).
+        /// </summary>
+        public SecureElementKey(Atecc608 chip, AttestationProfile profile, int signingSlot)
         {
             if (chip == null) throw new System.ArgumentNullException("chip");
+            if (signingSlot < 0 || signingSlot >= AteccZone.SlotCount) throw new System.ArgumentOutOfRangeException("signingSlot");
             _chip = chip;
+            _profile = profile;
+            _signingSlot = signingSlot;
         }
 
         /// <summary><see cref="KeyProtection.SecureElement"/>.</summary>
@@ -50,7 +65,7 @@ namespace ProvenanceDevice.Token.SecureElement
         /// <summary>Generates a new key pair inside the chip (GenKey create in slot 0), replacing any existing one.</summary>
         public void Generate()
         {
-            byte[] xy = _chip.GenerateKey(Atecc608Config.SigningSlot);
+            byte[] xy = _chip.GenerateKey(_signingSlot);
             _chip.WriteSlot(Atecc608Config.KeyRecordSlot, 0, 0, Sha256.Hash(xy));
             _publicKey = ToUncompressedPoint(xy);
             _hasKey = 1;
@@ -72,7 +87,7 @@ namespace ProvenanceDevice.Token.SecureElement
             RequireKey();
             // One wake session, CryptoAuthLib's sequence (Random, Nonce pass-through into the message digest buffer, Sign
             // external), then the Counter0 the signature advanced.
-            byte[][] results = _chip.ExecuteSequence(Atecc608.SignSequence(Atecc608Config.SigningSlot, digest, true, AteccCommand.Counter(0, false)));
+            byte[][] results = _chip.ExecuteSequence(Atecc608.SignSequence(_signingSlot, digest, true, AteccCommand.Counter(0, false)));
             byte[] counter = results[3];
             _lastSignatureCounter = counter[0] | (counter[1] << 8) | (counter[2] << 16) | (counter[3] << 24);
             return results[2];
@@ -84,7 +99,7 @@ namespace ProvenanceDevice.Token.SecureElement
         /// </summary>
         public void Destroy()
         {
-            _chip.GenerateKey(Atecc608Config.SigningSlot);
+            _chip.GenerateKey(_signingSlot);
             _chip.WriteSlot(Atecc608Config.KeyRecordSlot, 0, 0, new byte[32]);
             _publicKey = null;
             _hasKey = 0;
@@ -97,12 +112,53 @@ namespace ProvenanceDevice.Token.SecureElement
         }
 
         /// <summary>
-        /// The chip's certificate chain: empty, because this token provisions a blank ATECC608B itself
-        /// (no Microchip-signed device certificate); the artist's identity certifies the key instead.
+        /// The chip maker's certificates, device first then signer, rebuilt from the chip's compressed-certificate slots
+        /// (<see cref="CompressedCertificate"/>); empty for a blank 608B the token provisioned itself (no maker certificate:
+        /// the artist's identity certifies the key, and the host says "not attested").
         /// </summary>
         public byte[] GetCertificateChain()
         {
-            return new byte[0];
+            if (_profile == null) return new byte[0];
+            byte[] serial = _chip.ReadSerialNumber();
+            byte[] padded = _chip.ReadSlotBytes(_profile.SignerPublicKeySlot, 72);
+            byte[] signerKey = new byte[64];
+            System.Array.Copy(padded, 4, signerKey, 0, 32);
+            System.Array.Copy(padded, 40, signerKey, 32, 32);
+            byte[] deviceKey = _chip.GetPublicKey(_profile.AttestingSlot);
+            byte[] device = CompressedCertificate.Decompress(_profile.DeviceTemplate, _chip.ReadSlotBytes(_profile.DeviceCertificateSlot, CompressedCertificate.Length), deviceKey, signerKey, serial);
+            byte[] signer = CompressedCertificate.Decompress(_profile.SignerTemplate, _chip.ReadSlotBytes(_profile.SignerCertificateSlot, CompressedCertificate.Length), signerKey, null, serial);
+            byte[] chain = new byte[device.Length + signer.Length];
+            System.Array.Copy(device, chain, device.Length);
+            System.Array.Copy(signer, 0, chain, device.Length, signer.Length);
+            return chain;
+        }
+
+        /// <summary>
+        /// The certified key's internal-mode signature over the GenKey digest of the signing key, with the host's challenge
+        /// (<see cref="Atecc608.AttestKey"/>), encoded as <see cref="Protocol.KeyAttestation"/>; empty without a profile.
+        /// </summary>
+        public byte[] Attest(byte[] challenge)
+        {
+            if (_profile == null) return new byte[0];
+            if (challenge == null || challenge.Length != 20) throw new System.ArgumentException("the challenge is 20 bytes", "challenge");
+            RequireKey();
+            byte[] config = _chip.ReadConfigZone();
+            byte[][] results = _chip.AttestKey(_profile.AttestingSlot, _signingSlot, challenge);
+            Protocol.KeyAttestation attestation = new Protocol.KeyAttestation();
+            attestation.AttestingSlot = _profile.AttestingSlot;
+            attestation.SigningSlot = _signingSlot;
+            attestation.SignMode = AteccCommand.SignInternalMode | AteccCommand.SignIncludeSerial;
+            attestation.SerialNumber = new byte[9];
+            System.Array.Copy(config, Atecc608Config.SerialNumber0, attestation.SerialNumber, 0, 4);
+            System.Array.Copy(config, Atecc608Config.SerialNumber4, attestation.SerialNumber, 4, 5);
+            attestation.RandOut = results[0];
+            attestation.PublicKey = results[1];
+            attestation.SlotConfig = new byte[] { config[Atecc608Config.SlotConfigBase + (2 * _signingSlot)], config[Atecc608Config.SlotConfigBase + (2 * _signingSlot) + 1] };
+            attestation.KeyConfig = new byte[] { config[Atecc608Config.KeyConfigBase + (2 * _signingSlot)], config[Atecc608Config.KeyConfigBase + (2 * _signingSlot) + 1] };
+            int slotLocked = config[Atecc608Config.SlotLocked] | (config[Atecc608Config.SlotLocked + 1] << 8);
+            attestation.SlotLocked = (slotLocked & (1 << _signingSlot)) == 0;
+            attestation.Signature = results[2];
+            return attestation.Encode();
         }
 
         private void RequireKey()
@@ -121,7 +177,7 @@ namespace ProvenanceDevice.Token.SecureElement
                 if (record[i] != 0) allZero = false;
             }
             if (allZero) return false;
-            byte[] xy = _chip.GetPublicKey(Atecc608Config.SigningSlot);
+            byte[] xy = _chip.GetPublicKey(_signingSlot);
             byte[] digest = Sha256.Hash(xy);
             for (int i = 0; i < digest.Length; i++)
             {

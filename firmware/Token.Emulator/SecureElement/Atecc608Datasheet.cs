@@ -80,6 +80,12 @@ public static class Atecc608Datasheet
         public const int ShaUpdate = 0x01;
         public const int ShaEnd = 0x02;
         public const int InfoRevision = 0x00;
+        /// <summary>Nonce random modes (0 seed update, 1 no seed update): NumIn is 20 bytes, RandOut 32 is returned.</summary>
+        public const int NonceRandomNoSeedUpdate = 0x01;
+        /// <summary>GenKey mode bit 3: after computing the public key, digest it into TempKey (datasheet, GenKey, "Digest").</summary>
+        public const int GenKeyDigest = 0x08;
+        /// <summary>Sign mode bit 6 with internal mode (bit 7 clear): the internal message carries the whole serial number.</summary>
+        public const int SignIncludeSerial = 0x40;
     }
 
     /// <summary>Packet sizes: count, opcode, param1, param2 (2 bytes), CRC (2 bytes) around the data.</summary>
@@ -113,6 +119,8 @@ public static class Atecc608Datasheet
 
         // SlotConfig bits.
         public const int ReadKeyExternalSign = 0x0001;
+        /// <summary>SlotConfig ReadKey bit 1 for a private key: internal signatures (of GenKey/GenDig digests) allowed.</summary>
+        public const int ReadKeyInternalSign = 0x0002;
         public const int LimitedUse = 0x0020;
         public const int EncryptRead = 0x0040;
         public const int IsSecret = 0x0080;

@@ -51,6 +51,11 @@ public sealed partial class Atecc608Model : II2cBus
     private byte[]? _output;
     private int _outputPosition;
     private byte[]? _tempKey;
+    // TempKey's flags (datasheet, TempKey register): the slot GenKey/GenDig used, whether the value came in from outside
+    // (pass-through) rather than from the RNG, and whether GenKey made it.
+    private int _tempKeyKeyId;
+    private bool _tempKeySourceInput;
+    private bool _tempKeyGenKeyData;
     private byte[]? _messageDigestBuffer;
     private IncrementalHash? _sha;
 
@@ -99,6 +104,35 @@ public sealed partial class Atecc608Model : II2cBus
             return fresh;
         }
         return Load(stateFolder, path);
+    }
+
+    /// <summary>
+    /// A chip as its maker ships a pre-provisioned part (Trust&amp;GO-like): <paramref name="config"/> (128 bytes, serial
+    /// number included) and <paramref name="slots"/> (each slot's full contents; a private key slot holds 4 zero bytes then
+    /// the 32-byte scalar, as the model keeps them) are taken as they are, and both zones are locked. Kept in memory only.
+    /// </summary>
+    public static Atecc608Model CreateLocked(byte[] config, byte[][] slots)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(slots);
+        if (config.Length != Atecc608Datasheet.ConfigSize) throw new ArgumentException("config zone is 128 bytes", nameof(config));
+        if (slots.Length != Atecc608Datasheet.SlotCount) throw new ArgumentException("16 slots", nameof(slots));
+        byte[] zone = (byte[])config.Clone();
+        Array.Copy(Revision, 0, zone, Config.RevNum, 4);
+        zone[Config.LockConfig] = 0x00;
+        zone[Config.LockValue] = 0x00;
+        byte[][] contents = new byte[Atecc608Datasheet.SlotCount][];
+        for (int slot = 0; slot < contents.Length; slot++)
+        {
+            contents[slot] = new byte[Atecc608Datasheet.SlotSize(slot)];
+            if (slots[slot] != null)
+            {
+                if (slots[slot].Length > contents[slot].Length) throw new ArgumentException("slot " + slot + " holds at most " + contents[slot].Length + " bytes", nameof(slots));
+                Array.Copy(slots[slot], contents[slot], slots[slot].Length);
+            }
+        }
+        byte[] otp = new byte[Atecc608Datasheet.OtpSize];
+        return new Atecc608Model(null, zone, contents, otp, new int[2]);
     }
 
     /// <summary>Number of wake pulses seen (including ignored ones).</summary>
@@ -355,6 +389,7 @@ public sealed partial class Atecc608Model : II2cBus
     private void ClearVolatileState()
     {
         _tempKey = null;
+        _tempKeyGenKeyData = false;
         _messageDigestBuffer = null;
         _sha?.Dispose();
         _sha = null;
@@ -592,7 +627,7 @@ public sealed partial class Atecc608Model : II2cBus
     private byte[] GenKey(int mode, int slot, byte[] data)
     {
         Require(data.Length == 0 && slot < Atecc608Datasheet.SlotCount, Status.ParseError);
-        Require(mode == Mode.GenKeyPrivate || mode == Mode.GenKeyPublic, Status.ParseError);
+        Require(mode == Mode.GenKeyPrivate || mode == Mode.GenKeyPublic || mode == (Mode.GenKeyPublic | Mode.GenKeyDigest), Status.ParseError);
         Require(IsConfigLocked, Status.ExecutionError);
         int keyConfig = KeyConfig(slot);
         bool isP256Private = (keyConfig & Config.Private) != 0
@@ -613,20 +648,60 @@ public sealed partial class Atecc608Model : II2cBus
             return PublicKeyBytes(parameters);
         }
         Require((keyConfig & Config.PubInfo) != 0, Status.ExecutionError);
+        // Digest mode needs a valid TempKey (a Nonce in this wake session) to fold into the digest.
+        Require((mode & Mode.GenKeyDigest) == 0 || _tempKey != null, Status.ExecutionError);
         using ECDsa existing = LoadPrivateKey(slot);
-        return PublicKeyBytes(existing.ExportParameters(false));
+        byte[] publicKey = PublicKeyBytes(existing.ExportParameters(false));
+        if ((mode & Mode.GenKeyDigest) != 0)
+        {
+            // TempKey || opcode || mode || KeyID (LSB first) || SN[8] || SN[0:1] || 25 zeros || X || Y: 128 bytes.
+            byte[] message = new byte[128];
+            Array.Copy(_tempKey!, message, 32);
+            message[32] = Opcode.GenKey;
+            message[33] = (byte)mode;
+            message[34] = (byte)slot;
+            message[35] = (byte)(slot >> 8);
+            message[36] = _config[12];
+            message[37] = _config[0];
+            message[38] = _config[1];
+            Array.Copy(publicKey, 0, message, 64, 64);
+            _tempKey = SHA256.HashData(message);
+            _tempKeyKeyId = slot;
+            _tempKeyGenKeyData = true;
+        }
+        return publicKey;
     }
 
     private byte[] Nonce(int mode, int param2, byte[] data)
     {
-        // Only pass-through (mode bits 1:0 = 11) is modelled; random nonces answer a parse error.
-        Require((mode & 0x03) == Mode.NoncePassThrough && param2 == 0, Status.ParseError);
+        Require(param2 == 0, Status.ParseError);
+        if ((mode & 0x03) <= Mode.NonceRandomNoSeedUpdate)
+        {
+            // Random mode: NumIn is 20 bytes; TempKey = SHA-256(RandOut || NumIn || opcode || mode || 0x00), source "random".
+            Require(data.Length == 20 && (mode & 0xFC) == 0, Status.ParseError);
+            byte[] randOut = RandomBytes(0, 0, []);
+            byte[] message = new byte[32 + 20 + 3];
+            Array.Copy(randOut, message, 32);
+            Array.Copy(data, 0, message, 32, 20);
+            message[52] = Opcode.Nonce;
+            message[53] = (byte)mode;
+            _tempKey = SHA256.HashData(message);
+            _tempKeyKeyId = 0;
+            _tempKeySourceInput = false;
+            _tempKeyGenKeyData = false;
+            return randOut;
+        }
+        // Pass-through (mode bits 1:0 = 11); mode 2 is invalid.
+        Require((mode & 0x03) == Mode.NoncePassThrough, Status.ParseError);
         // 64-byte pass-through (mode bit 5) and the alternate key buffer target are not modelled.
         int target = (mode >> 6) & 0x03;
         Require(data.Length == 32 && target <= 1 && (mode & 0x3C) == 0, Status.ParseError);
         if (target == 0)
         {
             _tempKey = (byte[])data.Clone();
+            _tempKeyKeyId = 0;
+            _tempKeySourceInput = true;
+            _tempKeyGenKeyData = false;
         }
         else
         {
@@ -639,8 +714,11 @@ public sealed partial class Atecc608Model : II2cBus
     {
         // External signatures only (mode bit 7); internal signatures of GenDig/GenKey digests are not modelled.
         Require(data.Length == 0 && slot < Atecc608Datasheet.SlotCount, Status.ParseError);
-        Require(mode == Mode.SignExternal || mode == (Mode.SignExternal | Mode.SignFromMessageDigestBuffer), Status.ParseError);
+        bool external = (mode & Mode.SignExternal) != 0;
+        Require(mode == Mode.SignExternal || mode == (Mode.SignExternal | Mode.SignFromMessageDigestBuffer)
+            || mode == 0x00 || mode == Mode.SignIncludeSerial, Status.ParseError);
         Require(IsConfigLocked && IsDataLocked, Status.ExecutionError);
+        if (!external) return SignInternal(mode, slot);
         int keyConfig = KeyConfig(slot);
         int slotConfig = SlotConfig(slot);
         Require((keyConfig & Config.Private) != 0, Status.ExecutionError);
@@ -659,6 +737,50 @@ public sealed partial class Atecc608Model : II2cBus
         _tempKey = null;
         _messageDigestBuffer = null;
         return key.SignHash(digest!, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    /// <summary>
+    /// Sign in internal mode: the slot's key signs SHA-256 of the 55-byte message the datasheet defines from TempKey, which
+    /// GenKey (or GenDig, not modelled) must have made: TempKey || opcode || mode || KeyID || SlotConfig and KeyConfig of
+    /// TempKey's slot || TempKey flags || 2 zeros || SN[8] || SN[4:7] or zeros || SN[0:1] || SN[2:3] or zeros || that slot's
+    /// SlotLocked bit || 2 zeros.
+    /// </summary>
+    private byte[] SignInternal(int mode, int slot)
+    {
+        int keyConfig = KeyConfig(slot);
+        int slotConfig = SlotConfig(slot);
+        Require((keyConfig & Config.Private) != 0, Status.ExecutionError);
+        Require((slotConfig & Config.ReadKeyInternalSign) != 0, Status.ExecutionError);
+        Require(_tempKey != null && _tempKeyGenKeyData, Status.ExecutionError);
+        int source = _tempKeyKeyId;
+        byte[] message = new byte[55];
+        Array.Copy(_tempKey!, message, 32);
+        message[32] = Opcode.Sign;
+        message[33] = (byte)mode;
+        message[34] = (byte)slot;
+        message[35] = (byte)(slot >> 8);
+        message[36] = _config[Config.SlotConfig + (2 * source)];
+        message[37] = _config[Config.SlotConfig + (2 * source) + 1];
+        message[38] = _config[Config.KeyConfig + (2 * source)];
+        message[39] = _config[Config.KeyConfig + (2 * source) + 1];
+        message[40] = (byte)((source & 0x0F) | (_tempKeySourceInput ? 0x10 : 0) | (_tempKeyGenKeyData ? 0x40 : 0));
+        bool includeSerial = (mode & Mode.SignIncludeSerial) != 0;
+        message[43] = _config[12];
+        if (includeSerial) Array.Copy(_config, 8, message, 44, 4);
+        message[48] = _config[0];
+        message[49] = _config[1];
+        if (includeSerial) Array.Copy(_config, 2, message, 50, 2);
+        message[52] = IsSlotLocked(source) ? (byte)0x00 : (byte)0x01;
+        using ECDsa key = LoadPrivateKey(slot);
+        if ((slotConfig & Config.LimitedUse) != 0)
+        {
+            Require(_counters[0] < CounterMax, Status.ExecutionError);
+            _counters[0]++;
+            Save();
+        }
+        _tempKey = null;
+        _tempKeyGenKeyData = false;
+        return key.SignHash(SHA256.HashData(message), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
     private byte[] RandomBytes(int mode, int param2, byte[] data)

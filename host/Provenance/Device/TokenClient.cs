@@ -260,9 +260,11 @@ public sealed class TokenClient : IToken
     /// <summary>What protects the key, and the secure element's certificate chain if any.</summary>
     public async Task<TokenAttestation> AttestAsync(CancellationToken cancellationToken = default)
     {
-        byte[] reply = await TransactAsync(MessageType.Attest, [], null, readOnly: true, cancellationToken).ConfigureAwait(false);
+        // A fresh challenge: the chip's attestation (where it has one) is made over it, so an old answer cannot be replayed.
+        byte[] challenge = System.Security.Cryptography.RandomNumberGenerator.GetBytes(ChipAttestationVerifier.ChallengeLength);
+        byte[] reply = await TransactAsync(MessageType.Attest, challenge, null, readOnly: true, cancellationToken).ConfigureAwait(false);
         AttestReply a = Decode(() => AttestReply.Decode(reply), "ATTEST");
-        return new TokenAttestation(KeyProtectionNames.FromWire(a.KeyProtection), a.Serial ?? "", a.PublicKey ?? [], a.Description ?? "", a.CertificateChain ?? []);
+        return new TokenAttestation(KeyProtectionNames.FromWire(a.KeyProtection), a.Serial ?? "", a.PublicKey ?? [], a.Description ?? "", a.CertificateChain ?? [], challenge, a.Attestation ?? []);
     }
 
     /// <summary>Reads the configuration, or sets it when <paramref name="newConfig"/> is given (needs a press).</summary>

@@ -70,8 +70,12 @@ public sealed record TokenLog(long FirstIndex, System.Collections.Generic.IReadO
 /// <summary>PIN reply.</summary>
 public sealed record PinStatus(bool PinSet, bool Verified, int TriesLeft, bool Locked);
 
-/// <summary>ATTEST reply: what protects the key, and the secure element's certificate chain where there is one.</summary>
-public sealed record TokenAttestation(string KeyProtection, string Serial, byte[] PublicKey, string Description, byte[] CertificateChain);
+/// <summary>
+/// ATTEST reply: what protects the key, the secure element's certificate chain where there is one, and the chip's attestation
+/// of the signing key over <paramref name="Challenge"/> (empty when the chip has no maker certificate; see
+/// <see cref="ChipAttestationVerifier"/>).
+/// </summary>
+public sealed record TokenAttestation(string KeyProtection, string Serial, byte[] PublicKey, string Description, byte[] CertificateChain, byte[]? Challenge = null, byte[]? Attestation = null);
 
 /// <summary>
 /// Signing-session configuration: one press allows <paramref name="SessionSignatures"/> signatures (0 = no limit by
