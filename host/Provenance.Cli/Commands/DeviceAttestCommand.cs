@@ -1,6 +1,8 @@
 using System;
 using System.CommandLine;
+using System.Collections.Generic;
 using System.IO;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Provenance.Device;
 
@@ -11,17 +13,30 @@ public sealed class DeviceAttestCommand : Command
 {
     /// <summary>Builds the verb.</summary>
     public DeviceAttestCommand()
-        : base("attest", "Show the token's attestation: key protection, serial, public key and any chip certificate chain.")
+        : base("attest", "Show the token's attestation: key protection, serial, public key and any chip certificate chain, verified up to a chip maker's root.")
     {
         var device = DeviceSession.CreateDeviceOption();
         var json = DeviceCommand.JsonOption();
+        var makerRoot = MakerRootOption();
         Add(device);
         Add(json);
+        Add(makerRoot);
         SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
             await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(device), parse.InvocationConfiguration.Error, cancellationToken);
             TokenAttestation attestation = await session.Token.AttestAsync(cancellationToken);
+            List<X509Certificate2> roots;
+            try
+            {
+                roots = MakerRoots.Load(parse.GetValue(makerRoot) ?? [], MakerRoots.DefaultFolder);
+            }
+            catch (InvalidDataException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("prov device attest: " + e.Message);
+                return ExitCodes.Usage;
+            }
+            ChipAttestationResult verdict = ChipAttestationVerifier.Verify(attestation, roots, DateTimeOffset.UtcNow);
             if (parse.GetValue(json))
             {
                 var node = new JsonObject
@@ -32,6 +47,10 @@ public sealed class DeviceAttestCommand : Command
                     ["publicKey"] = Convert.ToHexStringLower(attestation.PublicKey),
                     ["description"] = attestation.Description,
                     ["certificateChain"] = Convert.ToBase64String(attestation.CertificateChain),
+                    ["level"] = verdict.Level,
+                    ["reason"] = verdict.Reason,
+                    ["deviceCertificate"] = verdict.DeviceSubject,
+                    ["makerRootFingerprint"] = verdict.RootFingerprint,
                 };
                 await output.WriteLineAsync(node.ToJsonString(DeviceCommand.Indented));
                 return ExitCodes.Success;
@@ -42,8 +61,18 @@ public sealed class DeviceAttestCommand : Command
             await output.WriteLineAsync("statement    " + attestation.Description);
             await output.WriteLineAsync("chain        " + (attestation.CertificateChain.Length == 0
                 ? "none (no manufacturer certificate chain on this token)"
-                : attestation.CertificateChain.Length + " bytes"));
+                : attestation.CertificateChain.Length + " bytes" + (verdict.DeviceSubject == null ? "" : ", device " + verdict.DeviceSubject)));
+            await output.WriteLineAsync("level        " + verdict.Level);
+            await output.WriteLineAsync("             " + verdict.Reason);
             return ExitCodes.Success;
         });
     }
+
+    /// <summary>`--maker-root FILE` (repeatable): a chip maker's root certificate to verify attestations against.</summary>
+    internal static Option<string[]> MakerRootOption() => new("--maker-root")
+    {
+        Description = "A chip maker's root certificate (PEM or DER) that attestations may chain to; repeatable. Also read: every .pem/.crt/.cer in PROV_HOME/maker-roots.",
+        HelpName = "FILE",
+        AllowMultipleArgumentsPerToken = false,
+    };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -16,6 +17,8 @@ public sealed class IdentityEnrollCommand : Command
     {
         var device = new Option<string>("--device") { Description = "Serial port, tcp://host:port of an emulator, or token serial (default: the only token attached).", HelpName = "DEV" };
         Add(device);
+        var makerRoot = DeviceAttestCommand.MakerRootOption();
+        Add(makerRoot);
 
         SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(parseResult, cancellationToken, async (output, ct) =>
         {
@@ -27,11 +30,15 @@ public sealed class IdentityEnrollCommand : Command
             await using (token.ConfigureAwait(false))
             {
                 output.WriteLine("Enrolling the token at " + token.Endpoint + " under " + identity.Name + ".");
-                X509Certificate2 certificate = await TokenEnrollment.EnrollAsync(token, unlocked, new TerminalPresencePrompt(output), ct).ConfigureAwait(false);
+                List<X509Certificate2> makerRoots = MakerRoots.Load(parseResult.GetValue(makerRoot) ?? [], MakerRoots.DefaultFolder);
+                X509Certificate2 certificate = await TokenEnrollment.EnrollAsync(token, unlocked, new TerminalPresencePrompt(output), makerRoots, ct).ConfigureAwait(false);
                 string serial = TokenCertificateProfile.TokenSerialOf(certificate) ?? "?";
-                string protection = TokenCertificateProfile.KeyProtectionOf(certificate) == TokenCertificateProfile.SecureElement
-                    ? "secure element (hardware-protected)"
-                    : "software key (development, not hardware-protected)";
+                string protection = TokenCertificateProfile.KeyProtectionOf(certificate) switch
+                {
+                    TokenCertificateProfile.Attested => "attested secure element (the chip's certificate verified to its maker's root)",
+                    TokenCertificateProfile.SecureElement => "secure element, not attested (the token's statement)",
+                    _ => "software key (development, not hardware-protected)",
+                };
                 output.WriteLine("Enrolled token " + serial + ": " + protection + ", certificate " + certificate.SerialNumber
                     + ", valid until " + certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".");
                 output.WriteLine("Saved " + Path.Combine(identity.Directory, ArtistIdentity.TokensFolder, serial + ".pem"));

@@ -27,6 +27,12 @@ public interface IToken : System.IAsyncDisposable
     /// </summary>
     Task<TokenSignature> SignBoundAsync(byte[] toBeSigned, int bindingOffset, IPresencePrompt? presence, CancellationToken cancellationToken = default) =>
         throw new System.NotSupportedException(Endpoint + " does not bind counters (protocol 1)");
+
+    /// <summary>
+    /// ATTEST with a fresh challenge: the key protection, the chip maker's certificates and the chip's attestation of the key
+    /// (<see cref="ChipAttestationVerifier"/>), or null from a token that cannot say.
+    /// </summary>
+    Task<TokenAttestation?> GetAttestationAsync(CancellationToken cancellationToken = default) => Task.FromResult<TokenAttestation?>(null);
 }
 
 /// <summary>User-presence callback (Yubico's KeyCollector touch request, in our words).</summary>

@@ -267,6 +267,9 @@ public sealed class TokenClient : IToken
         return new TokenAttestation(KeyProtectionNames.FromWire(a.KeyProtection), a.Serial ?? "", a.PublicKey ?? [], a.Description ?? "", a.CertificateChain ?? [], challenge, a.Attestation ?? []);
     }
 
+    /// <inheritdoc/>
+    async Task<TokenAttestation?> IToken.GetAttestationAsync(CancellationToken cancellationToken) => await AttestAsync(cancellationToken).ConfigureAwait(false);
+
     /// <summary>Reads the configuration, or sets it when <paramref name="newConfig"/> is given (needs a press).</summary>
     public async Task<TokenConfig> ConfigAsync(TokenConfig? newConfig, IPresencePrompt? presence, CancellationToken cancellationToken = default)
     {

@@ -28,6 +28,15 @@ public static class TokenCertificateProfile
     /// <summary>Key protection value for a key generated inside the ATECC608B.</summary>
     public const string SecureElement = "secureElement";
 
+    /// <summary>
+    /// Key protection value for a key the chip attested at enrollment: its maker's certificate chained to a maker root the
+    /// artist trusts and the chip signed a statement about this very key (DESIGN.md "Key protection, proven or claimed").
+    /// </summary>
+    public const string Attested = "attested";
+
+    /// <summary>OU text of an attested token certificate.</summary>
+    public const string AttestedUnit = "key protection: attested (secure element, chip certificate verified to its maker's root)";
+
     /// <summary>Key protection value for the software key (development boards, emulator, embedded token).</summary>
     public const string Software = "software";
 
@@ -50,6 +59,7 @@ public static class TokenCertificateProfile
         return unit switch
         {
             SecureElementUnit => SecureElement,
+            AttestedUnit => Attested,
             SoftwareUnit => Software,
             _ => null,
         };

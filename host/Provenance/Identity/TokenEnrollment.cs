@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -28,6 +29,14 @@ public static class TokenEnrollment
     /// </summary>
     /// <exception cref="EnrollmentException">The token has no key, reports an unusable serial or key, or its signature does not verify.</exception>
     public static async Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence = null, CancellationToken cancellationToken = default)
+        => await EnrollAsync(token, root, presence, makerRoots: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// As above; with <paramref name="makerRoots"/> (chip makers' root certificates the artist trusts, e.g. Microchip's), a
+    /// secure-element token is asked for its chip's attestation, and when it verifies up to one of them for this very key the
+    /// certificate records the key protection as <see cref="TokenCertificateProfile.Attested"/> instead of the token's statement.
+    /// </summary>
+    public static async Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence, IReadOnlyCollection<X509Certificate2>? makerRoots, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(root);
@@ -90,7 +99,18 @@ public static class TokenEnrollment
             throw new EnrollmentException("Token " + info.Serial + " did not prove possession of its key: the challenge signature does not verify with the public key it reported.");
         }
 
-        return root.IssueTokenCertificate(info.Serial, info.Board, info.KeyProtection, tokenKey);
+        string keyProtection = info.KeyProtection;
+        if (makerRoots != null && keyProtection == TokenCertificateProfile.SecureElement)
+        {
+            TokenAttestation? attestation = await token.GetAttestationAsync(cancellationToken).ConfigureAwait(false);
+            if (attestation != null && attestation.PublicKey.AsSpan().SequenceEqual(publicKey)
+                && ChipAttestationVerifier.Verify(attestation, makerRoots, DateTimeOffset.UtcNow).Attested)
+            {
+                keyProtection = TokenCertificateProfile.Attested;
+            }
+        }
+
+        return root.IssueTokenCertificate(info.Serial, info.Board, keyProtection, tokenKey);
     }
 
     /// <summary>"prov-enroll-v1" ‖ 0x00 ‖ UTF-8 serial ‖ 0x00 ‖ nonce.</summary>

@@ -99,7 +99,12 @@ public sealed class UnlockedIdentity : IDisposable
         var subject = new X500DistinguishedNameBuilder();
         subject.Add(TokenCertificateProfile.SerialNumberAttributeOid, tokenSerial, System.Formats.Asn1.UniversalTagNumber.PrintableString);
         subject.AddCommonName(TokenCertificateProfile.CommonName(Identity.Name, tokenSerial));
-        subject.AddOrganizationalUnitName(keyProtection == TokenCertificateProfile.SecureElement ? TokenCertificateProfile.SecureElementUnit : TokenCertificateProfile.SoftwareUnit);
+        subject.AddOrganizationalUnitName(keyProtection switch
+        {
+            TokenCertificateProfile.Attested => TokenCertificateProfile.AttestedUnit,
+            TokenCertificateProfile.SecureElement => TokenCertificateProfile.SecureElementUnit,
+            _ => TokenCertificateProfile.SoftwareUnit,
+        });
         subject.AddOrganizationName(Identity.Name);
 
         var request = new CertificateRequest(subject.Build(), tokenPublicKey, HashAlgorithmName.SHA256);

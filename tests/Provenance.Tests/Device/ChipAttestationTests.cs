@@ -187,6 +187,26 @@ public sealed class ChipAttestationTests : IDisposable
         Assert.Equal("issue date", error.Element);
     }
 
+    [Fact]
+    public async Task EnrollmentRecordsAttestedOnlyWhenTheChipsAttestationVerifies()
+    {
+        const string Password = "correct horse battery staple";
+        var identity = Provenance.Identity.ArtistIdentity.Create("Ada Lovelace", "ada@example.org", null, Password, Path.Combine(_state, "identity"), Provenance.Identity.ArtistIdentity.MinKeyDerivationIterations);
+        using var unlocked = identity.Unlock(Password);
+
+        await using (TokenClient client = AttestingToken(_maker.CreateChip(), out _))
+        {
+            X509Certificate2 withRoot = await Provenance.Identity.TokenEnrollment.EnrollAsync(client, unlocked, null, [_maker.RootCertificate()]).WaitAsync(NoHang);
+            Assert.Equal(Provenance.Identity.TokenCertificateProfile.Attested, Provenance.Identity.TokenCertificateProfile.KeyProtectionOf(withRoot));
+        }
+
+        await using (TokenClient client = AttestingToken(_maker.CreateChip(device => device[5] ^= 0x01), out _))
+        {
+            X509Certificate2 tampered = await Provenance.Identity.TokenEnrollment.EnrollAsync(client, unlocked, null, [_maker.RootCertificate()]).WaitAsync(NoHang);
+            Assert.Equal(Provenance.Identity.TokenCertificateProfile.SecureElement, Provenance.Identity.TokenCertificateProfile.KeyProtectionOf(tampered));
+        }
+    }
+
     private TokenClient AttestingToken(Atecc608Model model, out byte[] publicKey)
     {
         var chip = new Atecc608(model);
