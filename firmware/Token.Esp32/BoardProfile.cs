@@ -1,9 +1,9 @@
 namespace ProvenanceDevice.Token.Esp32
 {
     /// <summary>
-    /// Pins and ports of one supported board. The values mirror the board's entry in boards.json at the
-    /// repository root (a test checks that they agree); the firmware is built for one profile, chosen in
-    /// <see cref="Current"/>.
+    /// Pins and ports of one supported board. The values come from the board's entry in boards.json at the repository
+    /// root: BoardProfiles.g.cs is generated from it by generate-board-profiles.py (a test fails while they disagree);
+    /// the firmware is built for one profile, named in <see cref="BuildFor"/>.
     /// </summary>
     public sealed class BoardProfile
     {
@@ -30,40 +30,13 @@ namespace ProvenanceDevice.Token.Esp32
         public int LedPin;
         public bool LedActiveHigh;
 
-        /// <summary>The profile this firmware image is built for.</summary>
+        /// <summary>The boards.json name this firmware image is built for: change it to build for another board.</summary>
+        public const string BuildFor = "esp32-devkitc";
+
+        /// <summary>The profile this firmware image is built for (<see cref="BuildFor"/>, from the generated BoardProfiles.g.cs).</summary>
         public static BoardProfile Current
         {
-            get { return Esp32DevKitC(); }
-        }
-
-        /// <summary>boards.json "esp32-devkitc": ESP32-DevKitC V4 with an ATECC608B breakout and a CP2102 USB-UART module on COM2.</summary>
-        public static BoardProfile Esp32DevKitC()
-        {
-            BoardProfile board = new BoardProfile();
-            board.Name = "esp32-devkitc";
-            board.UartPort = "COM2";
-            board.UartTxPin = 17;
-            board.UartRxPin = 16;
-            board.UartBaud = 115200;
-            board.I2cBus = 1;
-            board.I2cSdaPin = 21;
-            board.I2cSclPin = 22;
-            board.SecureElementAddress = 0x60;
-            board.SecureElement = true;
-            board.ButtonPin = 0;
-            board.ButtonActiveLow = true;
-            board.LedPin = 2;
-            board.LedActiveHigh = true;
-            return board;
-        }
-
-        /// <summary>boards.json "esp32-devkit-v1-ch340": DOIT ESP32 DevKit V1 (CH340), no secure element: development mode.</summary>
-        public static BoardProfile Esp32DevKitV1Ch340()
-        {
-            BoardProfile board = Esp32DevKitC();
-            board.Name = "esp32-devkit-v1-ch340";
-            board.SecureElement = false;
-            return board;
+            get { return BoardProfiles.ByName(BuildFor); }
         }
     }
 }
