@@ -25,6 +25,7 @@ public sealed class DeviceCommand : Command
         Add(new DeviceResetCommand());
         Add(new DeviceConfigCommand());
         Add(new DeviceAttestCommand());
+        Add(new DeviceFlashCommand());
     }
 
     internal static JsonSerializerOptions Indented { get; } = new() { WriteIndented = true };

@@ -41,7 +41,7 @@ public sealed class SerialTransport : ITokenTransport
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             _port.Dispose();
-            throw new TokenUnavailableException("cannot open " + portName + ": " + OneLine(e.Message), e);
+            throw new TokenUnavailableException(SerialAccess.Explain(portName, e), e);
         }
     }
 
