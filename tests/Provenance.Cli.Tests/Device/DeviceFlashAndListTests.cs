@@ -75,6 +75,22 @@ public sealed class DeviceFlashAndListTests : IDisposable
         Assert.Contains("esp32-devkitc", result.Stderr);
     }
 
+    [Fact]
+    public async Task AttestSaysNotAttestedForTheSoftwareKeyAndRefusesAMakerRootThatIsNotACertificate()
+    {
+        ProvResult plain = await _prov.RunAsync("device", "attest", "--json");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        JsonElement json = JsonDocument.Parse(plain.Stdout).RootElement;
+        Assert.Equal("software", json.GetProperty("level").GetString());
+        Assert.StartsWith("not attested", json.GetProperty("reason").GetString());
+
+        string notACertificate = Path.Combine(_work, "root.pem");
+        File.WriteAllText(notACertificate, "hello");
+        ProvResult bad = await _prov.RunAsync("device", "attest", "--maker-root", notACertificate);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("maker root " + notACertificate + " is not a certificate", bad.Stderr);
+    }
+
     [UnixFact]
     public async Task ListAsksOnlyTheUsbUartBridgesSysfsNamesAndSaysWhichBridge()
     {
