@@ -210,6 +210,36 @@ public sealed class TokenClient : IToken
         return new TokenSignature(sign.Signature, sign.Counter, sign.EntryHash);
     }
 
+    /// <summary>
+    /// Asks one button press to authorise exactly <paramref name="signatures"/> SIGNs of this host session within
+    /// <paramref name="window"/> (BATCH, PROTOCOL.md revision 3); the token ends the grant when they are used, when a
+    /// SIGN fails, when this connection closes or at the deadline. Returns false, having asked for no press, when the
+    /// firmware predates BATCH (then every SIGN asks for its own press, as before).
+    /// </summary>
+    public async Task<bool> OpenBatchAsync(int signatures, TimeSpan window, IPresencePrompt? presence, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(signatures, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(signatures, BatchPayload.MaxSignatures);
+        int seconds = (int)Math.Clamp(Math.Ceiling(window.TotalSeconds), BatchPayload.MinSeconds, BatchPayload.MaxSeconds);
+        byte[] payload = new BatchPayload { Signatures = signatures, Seconds = seconds }.Encode();
+        byte[] reply;
+        try
+        {
+            // Not repeated on a corrupted reply: a repeat would ask for a second press.
+            reply = await TransactAsync(MessageType.Batch, payload, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenErrorException e) when (e.Code == ErrorCode.UnknownCommand)
+        {
+            return false;
+        }
+        BatchPayload granted = Decode(() => BatchPayload.Decode(reply), "BATCH");
+        if (granted.Signatures != signatures)
+        {
+            throw new MalformedTokenReplyException("BATCH reply from the token on " + Endpoint + " granted " + granted.Signatures + " signatures, asked " + signatures);
+        }
+        return true;
+    }
+
     /// <summary>Exports the whole signature log, page by page.</summary>
     public async Task<TokenLog> GetLogAsync(CancellationToken cancellationToken = default)
     {
@@ -575,6 +605,7 @@ public sealed class TokenClient : IToken
         MessageType.Reset => "RESET",
         MessageType.Provision => "PROVISION",
         MessageType.OpenSession => "OPEN_SESSION",
+        MessageType.Batch => "BATCH",
         _ => "0x" + type.ToString("X2", CultureInfo.InvariantCulture),
     };
 
