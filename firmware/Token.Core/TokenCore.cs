@@ -15,12 +15,11 @@ namespace ProvenanceDevice.Token
     public sealed class TokenCore
     {
         /// <summary>
-        /// Protocol version this core speaks, as INFO reports it: 2 adds the counter binding to SIGN. Frames keep
-        /// version byte 1 (<see cref="Frame.ProtocolVersion"/>), so hosts of either version can talk to it.
-        /// Revision 3 (BATCH) adds a request without changing any existing one; INFO still says 2, and a host learns
-        /// of BATCH by sending it (older firmware answers UnknownCommand).
+        /// Protocol version this core speaks, as INFO reports it: 2 adds the counter binding to SIGN; 3 adds BATCH and the SIGN form with a hashed prefix (PROTOCOL.md, revision 3); every request of 2 is still
+        /// served as before, so a protocol 2 host keeps working. Frames keep version byte 1
+        /// (<see cref="Frame.ProtocolVersion"/>), so hosts of any version can talk to it.
         /// </summary>
-        public const int ProtocolVersion = 2;
+        public const int ProtocolVersion = 3;
 
         private const int Unknown = -1;
 
@@ -294,7 +293,7 @@ namespace ProvenanceDevice.Token
             long next = NextCounter();
             CheckBinding(sign, next);
 
-            byte[] digest = Crypto.Sha256.Hash(toBeSigned);
+            byte[] digest = Digest(sign);
             if (!SessionActive())
             {
                 CloseSession();
@@ -349,6 +348,19 @@ namespace ProvenanceDevice.Token
             return reply.Encode();
         }
 
+        /// <summary>
+        /// SHA-256 of the to-be-signed bytes: of all of them, or (revision 3) continued from the host's midstate over
+        /// the tail the token has checked. Either way it is the digest of the whole message that the signature and the
+        /// log entry cover.
+        /// </summary>
+        private static byte[] Digest(SignRequest sign)
+        {
+            if (!sign.Hashed) return Crypto.Sha256.Hash(sign.ToBeSigned);
+            Crypto.Sha256 sha = Crypto.Sha256.FromMidstate(sign.Midstate, sign.PrefixLength);
+            sha.Update(sign.ToBeSigned, 0, sign.ToBeSigned.Length);
+            return sha.Final();
+        }
+
         /// <summary>The counter value the next SIGN will use: one above the token's, and above the chip's.</summary>
         private long NextCounter()
         {
@@ -367,6 +379,12 @@ namespace ProvenanceDevice.Token
         {
             byte[] toBeSigned = sign.ToBeSigned;
             int names = CounterBinding.CountOccurrences(toBeSigned, 0, CounterBinding.FieldNameBytes());
+            if (sign.Hashed && !sign.Bound)
+            {
+                // The token cannot see the hashed prefix, so it cannot tell that it names no counter: revision 3 is
+                // for bound claims only (an unbound message goes whole, as protocol 2).
+                throw new ProtocolException(ErrorCode.BindingRefused, "a SIGN with a hashed prefix must name the counter binding in its tail");
+            }
             if (!sign.Bound)
             {
                 if (names == 0) return;
