@@ -76,6 +76,15 @@ public sealed class TokenClient : IToken
     /// </summary>
     public string? KeyProtection { get; private set; }
 
+    /// <summary>Protocol version from the last INFO (0 before the first): 3 and up take a SIGN with a hashed prefix.</summary>
+    public int ProtocolVersion { get; private set; }
+
+    /// <summary>
+    /// Send a bound SIGN as a SHA-256 midstate of the bytes before the binding's 64-byte block plus the tail
+    /// (protocol 3) when the token speaks it; false sends every byte (protocol 2), for comparison and old tokens.
+    /// </summary>
+    public bool HashPrefix { get; init; } = true;
+
     /// <summary>True unless the token has reported a secure-element key: such a key is not hardware-protected.</summary>
     public bool IsSoftwareToken => IsEmbedded || KeyProtection != KeyProtectionNames.SecureElement;
 
@@ -126,6 +135,7 @@ public sealed class TokenClient : IToken
         InfoReply info = Decode(() => InfoReply.Decode(reply), "INFO");
         string protection = KeyProtectionNames.FromWire(info.KeyProtection);
         KeyProtection = protection;
+        ProtocolVersion = info.ProtocolVersion;
         return new TokenStatus(
             info.Serial ?? "", info.Board ?? "", info.FirmwareVersion ?? "", info.ProtocolVersion, info.HasKey, protection,
             info.SecureElementPresent, info.Counter, info.LogFirstIndex, info.LogCount, info.PinSet, info.PinVerified,
@@ -187,7 +197,27 @@ public sealed class TokenClient : IToken
         if (toBeSigned.Length == 0) throw new ArgumentException("nothing to sign", nameof(toBeSigned));
         ArgumentOutOfRangeException.ThrowIfNegative(bindingOffset);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(bindingOffset, toBeSigned.Length);
-        return SignPayloadAsync(new SignRequest { ToBeSigned = toBeSigned, BindingOffset = bindingOffset }.Encode(), toBeSigned.Length, presence, cancellationToken);
+        return SignPayloadAsync(BoundRequest(toBeSigned, bindingOffset).Encode(), toBeSigned.Length, presence, cancellationToken);
+    }
+
+    /// <summary>
+    /// The SIGN request for bound bytes. Protocol 3 (PROTOCOL.md "SIGN"): the whole 64-byte blocks before the one the
+    /// binding starts in are hashed here and sent as a 32-byte midstate, so the UART carries the tail only; the token
+    /// still sees every byte of the binding and all that follows it, and finishes the hash itself.
+    /// </summary>
+    private SignRequest BoundRequest(byte[] toBeSigned, int bindingOffset)
+    {
+        int prefix = bindingOffset / 64 * 64;
+        if (!HashPrefix || ProtocolVersion < 3 || prefix == 0) return new SignRequest { ToBeSigned = toBeSigned, BindingOffset = bindingOffset };
+        var sha = new ProvenanceDevice.Token.Crypto.Sha256();
+        sha.Update(toBeSigned, 0, prefix);
+        return new SignRequest
+        {
+            Midstate = sha.Midstate(),
+            PrefixLength = prefix,
+            ToBeSigned = toBeSigned[prefix..],
+            BindingOffset = bindingOffset - prefix,
+        };
     }
 
     private async Task<TokenSignature> SignPayloadAsync(byte[] payload, int toBeSignedLength, IPresencePrompt? presence, CancellationToken cancellationToken)
