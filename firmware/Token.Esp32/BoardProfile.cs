@@ -44,7 +44,7 @@ namespace ProvenanceDevice.Token.Esp32
             board.UartPort = "COM2";
             board.UartTxPin = 17;
             board.UartRxPin = 16;
-            board.UartBaud = 115200;
+            board.UartBaud = 921600;
             board.I2cBus = 1;
             board.I2cSdaPin = 21;
             board.I2cSclPin = 22;
