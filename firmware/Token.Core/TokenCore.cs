@@ -15,10 +15,11 @@ namespace ProvenanceDevice.Token
     public sealed class TokenCore
     {
         /// <summary>
-        /// Protocol version this core speaks, as INFO reports it: 2 adds the counter binding to SIGN. Frames keep
-        /// version byte 1 (<see cref="Frame.ProtocolVersion"/>), so hosts of either version can talk to it.
+        /// Protocol version this core speaks, as INFO reports it: 2 adds the counter binding to SIGN; 3 adds BATCH and the SIGN form with a hashed prefix (PROTOCOL.md, revision 3); every request of 2 is still
+        /// served as before, so a protocol 2 host keeps working. Frames keep version byte 1
+        /// (<see cref="Frame.ProtocolVersion"/>), so hosts of any version can talk to it.
         /// </summary>
-        public const int ProtocolVersion = 2;
+        public const int ProtocolVersion = 3;
 
         private const int Unknown = -1;
 
@@ -134,7 +135,7 @@ namespace ProvenanceDevice.Token
         private void HandleFrame(Frame frame, IFrameSink sink)
         {
             byte type = frame.Type;
-            if (type < MessageType.Info || type > MessageType.OpenSession)
+            if (type < MessageType.Info || type > MessageType.Batch)
             {
                 SendError(sink, frame.Sequence, ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
                 return;
@@ -188,16 +189,19 @@ namespace ProvenanceDevice.Token
                     case MessageType.Reset: reply = HandleReset(request, sequence, sink); break;
                     case MessageType.Provision: reply = HandleProvision(request, sequence, sink); break;
                     case MessageType.OpenSession: reply = HandleOpenSession(request); break;
+                    case MessageType.Batch: reply = HandleBatch(request, sequence, sink); break;
                     default: throw new ProtocolException(ErrorCode.UnknownCommand, "unknown command 0x" + type.ToString("X2"));
                 }
             }
             catch (ProtocolException e)
             {
+                EndBatchOnFailedSign(type);
                 SendError(sink, sequence, e.Code, e.Message);
                 return;
             }
             catch (System.Exception)
             {
+                EndBatchOnFailedSign(type);
                 SendError(sink, sequence, ErrorCode.Internal, "internal error");
                 return;
             }
@@ -225,8 +229,8 @@ namespace ProvenanceDevice.Token
             info.SessionOpen = SessionActive();
             if (info.SessionOpen)
             {
-                info.SessionSignaturesLeft = _config.SessionSignatures > 0 ? _link.SigningSignaturesLeft : 0;
-                info.SessionSecondsLeft = _config.SessionMinutes > 0 ? (_link.SigningEndsMs - _hardware.Clock.UptimeMs() + 999) / 1000 : 0;
+                info.SessionSignaturesLeft = _link.SigningBatch || _config.SessionSignatures > 0 ? _link.SigningSignaturesLeft : 0;
+                info.SessionSecondsLeft = _link.SigningBatch || _config.SessionMinutes > 0 ? (_link.SigningEndsMs - _hardware.Clock.UptimeMs() + 999) / 1000 : 0;
             }
             info.FirmwareVersion = _hardware.FirmwareVersion;
             info.Board = _hardware.Board;
@@ -289,7 +293,7 @@ namespace ProvenanceDevice.Token
             long next = NextCounter();
             CheckBinding(sign, next);
 
-            byte[] digest = Crypto.Sha256.Hash(toBeSigned);
+            byte[] digest = Digest(sign);
             if (!SessionActive())
             {
                 CloseSession();
@@ -344,6 +348,19 @@ namespace ProvenanceDevice.Token
             return reply.Encode();
         }
 
+        /// <summary>
+        /// SHA-256 of the to-be-signed bytes: of all of them, or (revision 3) continued from the host's midstate over
+        /// the tail the token has checked. Either way it is the digest of the whole message that the signature and the
+        /// log entry cover.
+        /// </summary>
+        private static byte[] Digest(SignRequest sign)
+        {
+            if (!sign.Hashed) return Crypto.Sha256.Hash(sign.ToBeSigned);
+            Crypto.Sha256 sha = Crypto.Sha256.FromMidstate(sign.Midstate, sign.PrefixLength);
+            sha.Update(sign.ToBeSigned, 0, sign.ToBeSigned.Length);
+            return sha.Final();
+        }
+
         /// <summary>The counter value the next SIGN will use: one above the token's, and above the chip's.</summary>
         private long NextCounter()
         {
@@ -362,6 +379,12 @@ namespace ProvenanceDevice.Token
         {
             byte[] toBeSigned = sign.ToBeSigned;
             int names = CounterBinding.CountOccurrences(toBeSigned, 0, CounterBinding.FieldNameBytes());
+            if (sign.Hashed && !sign.Bound)
+            {
+                // The token cannot see the hashed prefix, so it cannot tell that it names no counter: revision 3 is
+                // for bound claims only (an unbound message goes whole, as protocol 2).
+                throw new ProtocolException(ErrorCode.BindingRefused, "a SIGN with a hashed prefix must name the counter binding in its tail");
+            }
             if (!sign.Bound)
             {
                 if (names == 0) return;
@@ -618,7 +641,7 @@ namespace ProvenanceDevice.Token
             if (!_link.SessionOpen) return ErrorCode.SessionRequired;
             if (type == MessageType.Reset) return 0;
             if (_pin.Locked) return ErrorCode.Locked;
-            if (type == MessageType.Sign)
+            if (type == MessageType.Sign || type == MessageType.Batch)
             {
                 if (!KeyPresent()) return ErrorCode.NoKey;
                 if (_pin.IsSet && !PinVerifiedHere()) return ErrorCode.PinRequired;
@@ -754,14 +777,50 @@ namespace ProvenanceDevice.Token
         {
             TokenLink link = _link;
             if (!link.SessionOpen || !link.SigningOpen || link.SigningGeneration != _signingGeneration) return false;
+            if (link.SigningBatch)
+            {
+                // A batch is exactly N signatures within its window, whatever CONFIG says.
+                return link.SigningSignaturesLeft > 0 && _hardware.Clock.UptimeMs() < link.SigningEndsMs;
+            }
             if (_config.SessionSignatures > 0 && link.SigningSignaturesLeft <= 0) return false;
             if (_config.SessionMinutes > 0 && _hardware.Clock.UptimeMs() >= link.SigningEndsMs) return false;
             return true;
         }
 
+        /// <summary>
+        /// BATCH (PROTOCOL.md, revision 3): after a press, this host session may make exactly N signatures within S
+        /// seconds without another press. Replaces any signing session it held (the press confirms the new one).
+        /// </summary>
+        private byte[] HandleBatch(byte[] request, byte sequence, IFrameSink sink)
+        {
+            BatchPayload batch = BatchPayload.Decode(request);
+            RequireUnlocked();
+            if (!KeyPresent()) throw new ProtocolException(ErrorCode.NoKey, "no signing key; run GENERATE_KEY");
+            RequirePinVerified();
+            // The old session ends before the wait: a press that times out leaves nothing authorised.
+            CloseSession();
+            AwaitPress(sequence, sink);
+            _link.SigningOpen = true;
+            _link.SigningBatch = true;
+            _link.SigningGeneration = _signingGeneration;
+            _link.SigningSignaturesLeft = batch.Signatures;
+            _link.SigningEndsMs = _hardware.Clock.UptimeMs() + (long)batch.Seconds * 1000;
+            BatchPayload granted = new BatchPayload();
+            granted.Signatures = batch.Signatures;
+            granted.Seconds = batch.Seconds;
+            return granted.Encode();
+        }
+
+        /// <summary>A SIGN that failed ends a batch: the artist confirmed a batch that signs, not one that retries.</summary>
+        private void EndBatchOnFailedSign(byte type)
+        {
+            if (type == MessageType.Sign && _link.SigningBatch) CloseSession();
+        }
+
         private void OpenSession()
         {
             _link.SigningOpen = true;
+            _link.SigningBatch = false;
             _link.SigningGeneration = _signingGeneration;
             _link.SigningSignaturesLeft = _config.SessionSignatures;
             _link.SigningEndsMs = _hardware.Clock.UptimeMs() + (long)_config.SessionMinutes * 60000;
@@ -770,7 +829,7 @@ namespace ProvenanceDevice.Token
         private void ConsumeSession()
         {
             if (!_link.SigningOpen) return;
-            if (_config.SessionSignatures > 0)
+            if (_link.SigningBatch || _config.SessionSignatures > 0)
             {
                 _link.SigningSignaturesLeft--;
                 if (_link.SigningSignaturesLeft <= 0) CloseSession();
@@ -780,6 +839,7 @@ namespace ProvenanceDevice.Token
         private void CloseSession()
         {
             _link.SigningOpen = false;
+            _link.SigningBatch = false;
             _link.SigningSignaturesLeft = 0;
         }
 
@@ -827,7 +887,7 @@ namespace ProvenanceDevice.Token
         {
             try
             {
-                int state = _pin.Locked ? LedState.Locked : error ? LedState.Error : LedState.Idle;
+                int state = _pin.Locked ? LedState.Locked : error ? LedState.Error : SessionActive() ? LedState.SessionOpen : LedState.Idle;
                 _hardware.Led.Show(state);
             }
             catch (System.Exception)

@@ -25,6 +25,11 @@ namespace ProvenanceDevice.Token
         internal int SigningSignaturesLeft;
         internal long SigningEndsMs;
         internal int SigningGeneration;
+        /// <summary>
+        /// The signing session was opened by BATCH: its own count and deadline (<see cref="SigningSignaturesLeft"/>,
+        /// <see cref="SigningEndsMs"/>) rule it, not CONFIG's N and M, and any failed SIGN ends it.
+        /// </summary>
+        internal bool SigningBatch;
 
         /// <summary>True while a host session is open on this wire.</summary>
         public bool HostSessionOpen
@@ -38,6 +43,7 @@ namespace ProvenanceDevice.Token
             SessionOpen = false;
             PinVerified = false;
             SigningOpen = false;
+            SigningBatch = false;
             SigningSignaturesLeft = 0;
             Assembler.Reset();
         }

@@ -52,6 +52,7 @@ public sealed class ConsoleLed : IStatusLed
         LedState.Signing => "signing",
         LedState.Error => "error",
         LedState.Locked => "locked",
+        LedState.SessionOpen => "signing session open (the next signatures need no press)",
         _ => "state " + state,
     };
 }

@@ -29,7 +29,7 @@ namespace ProvenanceDevice.Token.Esp32
             board.UartPort = "COM2";
             board.UartTxPin = 17;
             board.UartRxPin = 16;
-            board.UartBaud = 115200;
+            board.UartBaud = 921600;
             board.I2cBus = 1;
             board.I2cSdaPin = 21;
             board.I2cSclPin = 22;
@@ -50,7 +50,7 @@ namespace ProvenanceDevice.Token.Esp32
             board.UartPort = "COM2";
             board.UartTxPin = 17;
             board.UartRxPin = 16;
-            board.UartBaud = 115200;
+            board.UartBaud = 921600;
             board.I2cBus = 1;
             board.I2cSdaPin = 21;
             board.I2cSclPin = 22;
@@ -71,7 +71,7 @@ namespace ProvenanceDevice.Token.Esp32
             board.UartPort = "COM2";
             board.UartTxPin = 33;
             board.UartRxPin = 32;
-            board.UartBaud = 115200;
+            board.UartBaud = 921600;
             board.I2cBus = 1;
             board.I2cSdaPin = 16;
             board.I2cSclPin = 17;
@@ -92,7 +92,7 @@ namespace ProvenanceDevice.Token.Esp32
             board.UartPort = "COM1";
             board.UartTxPin = 43;
             board.UartRxPin = 44;
-            board.UartBaud = 115200;
+            board.UartBaud = 921600;
             board.I2cBus = 1;
             board.I2cSdaPin = 8;
             board.I2cSclPin = 9;
@@ -113,7 +113,7 @@ namespace ProvenanceDevice.Token.Esp32
             board.UartPort = "COM2";
             board.UartTxPin = 22;
             board.UartRxPin = 19;
-            board.UartBaud = 115200;
+            board.UartBaud = 921600;
             board.I2cBus = 1;
             board.I2cSdaPin = 26;
             board.I2cSclPin = 32;

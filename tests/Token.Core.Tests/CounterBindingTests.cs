@@ -126,9 +126,9 @@ public class CounterBindingTests
     }
 
     [Fact]
-    public void InfoReportsProtocol2()
+    public void InfoReportsProtocol3()
     {
-        Assert.Equal(2, new TokenRig().InfoFields().ProtocolVersion);
+        Assert.Equal(3, new TokenRig().InfoFields().ProtocolVersion);
     }
 
     [Fact]

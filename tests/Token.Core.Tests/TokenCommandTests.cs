@@ -29,7 +29,7 @@ public class TokenCommandTests
         var rig = new TokenRig();
         InfoReply info = rig.InfoFields();
 
-        Assert.Equal(2, info.ProtocolVersion);
+        Assert.Equal(3, info.ProtocolVersion);
         Assert.False(info.HasKey);
         Assert.Equal(KeyProtection.Software, info.KeyProtection);
         Assert.False(info.SecureElementPresent);

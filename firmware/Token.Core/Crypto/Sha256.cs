@@ -49,6 +49,44 @@ namespace ProvenanceDevice.Token.Crypto
             _finished = false;
         }
 
+        /// <summary>Size of a midstate: the eight 32-bit chaining words, big-endian.</summary>
+        public const int MidstateLength = 32;
+
+        /// <summary>
+        /// The chaining value after whole 64-byte blocks (no partial block pending): what a host sends in a
+        /// revision 3 SIGN so the token can finish the hash over the tail it checks (PROTOCOL.md, "SIGN").
+        /// </summary>
+        public byte[] Midstate()
+        {
+            if (_finished || _blockUsed != 0) throw new System.InvalidOperationException("a midstate exists only after whole 64-byte blocks");
+            byte[] state = new byte[MidstateLength];
+            for (int i = 0; i < 8; i++)
+            {
+                state[i * 4] = (byte)(_h[i] >> 24);
+                state[i * 4 + 1] = (byte)(_h[i] >> 16);
+                state[i * 4 + 2] = (byte)(_h[i] >> 8);
+                state[i * 4 + 3] = (byte)_h[i];
+            }
+            return state;
+        }
+
+        /// <summary>
+        /// Continues a hash from <paramref name="midstate"/> after <paramref name="prefixLength"/> bytes (a multiple
+        /// of 64): Update with the rest, then Final gives SHA-256 of the whole message.
+        /// </summary>
+        public static Sha256 FromMidstate(byte[] midstate, long prefixLength)
+        {
+            if (midstate == null || midstate.Length != MidstateLength) throw new System.ArgumentException("a midstate is 32 bytes", "midstate");
+            if (prefixLength < 0 || prefixLength % 64 != 0) throw new System.ArgumentOutOfRangeException("prefixLength");
+            Sha256 sha = new Sha256();
+            for (int i = 0; i < 8; i++)
+            {
+                sha._h[i] = ((uint)midstate[i * 4] << 24) | ((uint)midstate[i * 4 + 1] << 16) | ((uint)midstate[i * 4 + 2] << 8) | midstate[i * 4 + 3];
+            }
+            sha._totalBytes = prefixLength;
+            return sha;
+        }
+
         public void Update(byte[] data, int offset, int count)
         {
             if (data == null) throw new System.ArgumentNullException("data");

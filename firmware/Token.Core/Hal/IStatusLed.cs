@@ -14,5 +14,7 @@ namespace ProvenanceDevice.Token.Hal
         public const int Signing = 2;
         public const int Error = 3;
         public const int Locked = 4;
+        /// <summary>Idle, and a signing session is open: the next SIGNs of this host need no press (BATCH, or CONFIG sessions).</summary>
+        public const int SessionOpen = 5;
     }
 }

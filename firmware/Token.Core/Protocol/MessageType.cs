@@ -16,6 +16,11 @@ namespace ProvenanceDevice.Token.Protocol
         public const byte Provision = 0x0A;
         /// <summary>Starts this host's session on the wire, ending the previous one (protocol revision 2).</summary>
         public const byte OpenSession = 0x0B;
+        /// <summary>
+        /// One press authorises exactly N signatures for this host session: a signing session for one batch
+        /// (protocol revision 3, PROTOCOL.md "BATCH").
+        /// </summary>
+        public const byte Batch = 0x0C;
 
         public const byte ReplyBit = 0x80;
 

@@ -18,6 +18,7 @@ namespace ProvenanceDevice.Token.Esp32.Hal
                 case LedState.Signing: return new int[] { 1000 };            // steady on while the key is used
                 case LedState.Error: return new int[] { 100, 100, 100, 100, 100, 700 };
                 case LedState.Locked: return new int[] { 1000, 1000 };       // slow blink: PIN locked out
+                case LedState.SessionOpen: return new int[] { 50, 150, 50, 1750 }; // double heartbeat: a signing session is open
                 default: return new int[0];
             }
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,6 +25,9 @@ namespace Provenance.Cli.Commands;
 /// signed is one line on stderr and the batch goes on, and a summary line ends it ("N signed, M skipped, K failed").
 /// In a batch, an output that exists is skipped, and so is a file found in a folder that already carries Content
 /// Credentials, unless `--force` (a re-signed file keeps its old manifest as its parent).
+/// One press for the batch: with several files to sign, `--one-press` (scripts) or a "y" to the question
+/// "sign N files with one press? [y/N]" (asked on a terminal) opens a signing session on the token for exactly those
+/// N signatures (BATCH, firmware/PROTOCOL.md); otherwise every file asks for its own press.
 /// </summary>
 public sealed class SignCommand : Command
 {
@@ -49,6 +53,11 @@ public sealed class SignCommand : Command
     };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per file (JSON lines), then a summary object for a batch." };
+    private readonly Option<bool> _onePress = new("--one-press")
+    {
+        Description = "One button press signs the whole batch: the token authorises exactly as many signatures as there are files to sign, "
+            + "for this command only (without it, a terminal asks; a script presses once per file).",
+    };
 
     public SignCommand()
         : base("sign", "Sign artwork with the token and embed Content Credentials.")
@@ -56,7 +65,7 @@ public sealed class SignCommand : Command
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
         _tsa.Validators.Add(TimeStampAuthorityValidator);
         Arguments.Add(_paths);
-        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json }) Options.Add(option);
+        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json, _onePress }) Options.Add(option);
         Validators.Add(result =>
         {
             if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE|DIR or --in-place.");
@@ -89,10 +98,15 @@ public sealed class SignCommand : Command
             TimeStampAuthority = ChooseTimeStampAuthority(parse.GetValue(_tsa), defaults),
             Overwrite = force,
         };
-        List<SignItem> items = SignBatch.Plan(paths, output, inPlace);
+        List<SignItem> planned = SignBatch.Plan(paths, output, inPlace);
         var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single);
         await using (batch)
         {
+            // What will be skipped or refused is said first; the rest is what one press may authorise.
+            List<SignItem> items = [.. planned.Where(batch.Check)];
+            if (!single && items.Count > 1)
+                batch.OnePress = parse.GetValue(_onePress) || (!json && !Console.IsInputRedirected && !Console.IsErrorRedirected && OnePressConfirmed(items.Count));
+            batch.ToSign = items.Count;
             bool progress = !single && !json && !Console.IsErrorRedirected;
             if (progress)
             {
@@ -119,6 +133,17 @@ public sealed class SignCommand : Command
         if (!single || !json) batch.PrintSummary();
         return batch.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
+
+    /// <summary>Asks on the terminal whether one press may sign the whole batch; anything but y/yes is no.</summary>
+    private static bool OnePressConfirmed(int count)
+    {
+        Console.Error.Write($"sign {count} files with one press? [y/N] ");
+        string? answer = Console.In.ReadLine()?.Trim();
+        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>How long a batch's one press stays good: two minutes, plus 30 s a file, at most the token's hour.</summary>
+    internal static TimeSpan BatchWindow(int files) => TimeSpan.FromSeconds(Math.Min(3600, 120 + 30L * files));
 
     /// <summary>
     /// The source type is the artist's declaration in every manifest, so prov never assumes it: `--source`, else the
@@ -168,14 +193,24 @@ public sealed class SignCommand : Command
         /// <summary>Set while a progress display owns the terminal: per-file lines wait until it is gone.</summary>
         public bool Deferring { get; set; }
 
-        public async Task SignAsync(SignItem item, CancellationToken cancellationToken)
+        /// <summary>Ask the token for one press for the whole batch (set before the first file is signed).</summary>
+        public bool OnePress { get; set; }
+
+        /// <summary>How many files passed <see cref="Check"/>: the signatures one press authorises.</summary>
+        public int ToSign { get; set; }
+
+        /// <summary>
+        /// True when <paramref name="item"/> is to be signed; otherwise it is reported (skipped, or failed) and the
+        /// batch goes on. A single file's problem is thrown, with its own exit code.
+        /// </summary>
+        public bool Check(SignItem item)
         {
             try
             {
                 if (item.Problem is not null)
                 {
                     Report(item, "failed", item.Problem);
-                    return;
+                    return false;
                 }
                 // Temp files a killed prov left where this one writes (DESIGN: nothing lost, nothing left behind).
                 string targetFolder = Path.GetDirectoryName(Path.GetFullPath(item.Target)) ?? ".";
@@ -197,21 +232,35 @@ public sealed class SignCommand : Command
                         catch (OutputExistsException e) when (!single)
                         {
                             Report(item, "skipped", $"{e.FilePath} already exists (--force replaces it)");
-                            return;
+                            return false;
                         }
                     }
                 }
                 if (item.FromFolder && !force && ArtworkSigner.HasCredentials(item.Input, handler))
                 {
                     Report(item, "skipped", "already signed (--force signs it again)");
-                    return;
+                    return false;
                 }
-                Directory.CreateDirectory(targetFolder);
+                return true;
+            }
+            catch (Exception e) when (!single && IsFileProblem(e))
+            {
+                Report(item, "failed", CommandErrors.OneLine(CommandErrors.Map(e).Message));
+                return false;
+            }
+        }
 
+        /// <summary>Signs a file that passed <see cref="Check"/>; a file's problem is one line and the batch goes on.</summary>
+        public async Task SignAsync(SignItem item, CancellationToken cancellationToken)
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(item.Target)) ?? ".");
                 if (_session is null)
                 {
                     _session = await DeviceSession.OpenAsync(device, Console.Error, cancellationToken);
                     await _session.EnsurePinVerifiedAsync(await _session.Token.GetStatusAsync(cancellationToken), cancellationToken);
+                    if (OnePress && !_session.Token.IsEmbedded) await OpenBatchAsync(_session, cancellationToken);
                 }
                 ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, _session.Token, options, _session.Presence, null, cancellationToken);
                 Signed++;
@@ -227,6 +276,23 @@ public sealed class SignCommand : Command
                 Report(item, "failed", CommandErrors.OneLine(CommandErrors.Map(e).Message));
             }
         }
+
+        /// <summary>One press for the batch: the token grants exactly <see cref="ToSign"/> signatures to this connection.</summary>
+        private async Task OpenBatchAsync(DeviceSession session, CancellationToken cancellationToken)
+        {
+            Console.Error.WriteLine($"one press signs these {ToSign} files (the token authorises {ToSign} signatures for this command only)");
+            if (await session.Token.OpenBatchAsync(ToSign, BatchWindow(ToSign), session.Presence, cancellationToken))
+            {
+                Console.Error.WriteLine($"signing session open on token: {ToSign} signatures");
+                _batchOpened = true;
+            }
+            else
+            {
+                Console.Error.WriteLine("note: this token's firmware cannot authorise a batch with one press (no BATCH, protocol revision 3); it asks for a press per file");
+            }
+        }
+
+        private bool _batchOpened;
 
         /// <summary>What is wrong with one file (and the batch goes on), as opposed to the token, the identity or the machine.</summary>
         private static bool IsFileProblem(Exception e) =>
@@ -302,6 +368,7 @@ public sealed class SignCommand : Command
                     ["summary"] = new JsonObject { ["signed"] = Signed, ["skipped"] = Skipped, ["failed"] = Failed },
                     ["source"] = options.Source.ToString().ToLowerInvariant(),
                     ["timeStampAuthority"] = options.TimeStampAuthority?.ToString(),
+                    ["onePress"] = _batchOpened,
                     ["time"] = Rfc3339(DateTimeOffset.UtcNow),
                 }.ToJsonString(JsonLine));
                 return;

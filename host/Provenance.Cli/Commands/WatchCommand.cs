@@ -24,6 +24,7 @@ namespace Provenance.Cli.Commands;
 /// type is signed: JPEG, PNG, TIFF and WebP with embedded credentials, anything else (PSD, KRA, CLIP, PDF…) with a
 /// `.c2pa` sidecar; `--include`/`--exclude` name patterns choose. Hidden files and sidecars are never signed.
 /// Ctrl-C (or --once finishing) prints a summary: "N signed, M skipped, K failed".
+/// An unplugged token does not stop it: files wait, and are signed when the token is back (<see cref="WatchTokenLink"/>).
 /// </summary>
 public sealed class WatchCommand : Command
 {
@@ -74,8 +75,9 @@ public sealed class WatchCommand : Command
         }
         TimeSpan settle = TimeSpan.FromMilliseconds(parse.GetValue(_settleMs));
 
-        await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(_device), Console.Error, cancellationToken);
-        await session.EnsurePinVerifiedAsync(await session.Token.GetStatusAsync(cancellationToken), cancellationToken);
+        await using var link = new WatchTokenLink(parse.GetValue(_device), Console.Error);
+        await link.ConnectAsync(cancellationToken);
+        var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         var options = new ArtworkSignOptions
         {
             Source = source,
@@ -90,6 +92,11 @@ public sealed class WatchCommand : Command
         {
             // Signing in place changes the file again; that change is ours, not new artwork.
             if (ours.Remove(path)) return;
+            if (link.Session is not { } session)
+            {
+                link.Queue(path);
+                return;
+            }
             string target = outDir is null ? path : Path.Combine(outDir, Path.GetFileName(path));
             var line = new JsonObject { ["version"] = 1, ["file"] = path };
             try
@@ -113,10 +120,17 @@ public sealed class WatchCommand : Command
                     line["counter"] = result.Counter;
                     line["timeStamped"] = result.Manifest.TimeStamped;
                     signedCount++;
+                    link.Signed(result.Counter);
                     if (result.Manifest.TimeStampProblem is { } problem)
                         Console.Error.WriteLine($"note: {target}: no time stamp was added ({CommandErrors.OneLine(problem)})");
                     if (outDir is null) ours.Add(path);
                 }
+            }
+            catch (Exception e) when (WatchTokenLink.IsUnplugged(e))
+            {
+                // Not the file's fault: it waits for the token (said once per outage), and nothing was written.
+                await link.LostAsync(path, pending.Count, e);
+                return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -132,24 +146,25 @@ public sealed class WatchCommand : Command
 
         int Finish()
         {
+            int waiting = link.Waiting.Count;
             if (json)
             {
                 Console.WriteLine(new JsonObject
                 {
                     ["version"] = 1,
-                    ["summary"] = new JsonObject { ["signed"] = signedCount, ["skipped"] = skippedCount, ["failed"] = failures },
+                    ["summary"] = new JsonObject { ["signed"] = signedCount, ["skipped"] = skippedCount, ["failed"] = failures, ["waiting"] = waiting },
                     ["source"] = SigningDefaults.SourceName(source),
                     ["time"] = SignCommand.Rfc3339(DateTimeOffset.UtcNow),
                 }.ToJsonString());
             }
             else
             {
-                Console.WriteLine($"{signedCount} signed, {skippedCount} skipped, {failures} failed; source: {SignCommand.SourceWords(source)}");
+                Console.WriteLine($"{signedCount} signed, {skippedCount} skipped, {failures} failed"
+                    + (waiting > 0 ? $", {waiting} waiting for the token (unplugged; not signed)" : "") + $"; source: {SignCommand.SourceWords(source)}");
             }
-            return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
+            return failures == 0 && waiting == 0 ? ExitCodes.Success : ExitCodes.Failed;
         }
 
-        var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         foreach (string path in Directory.EnumerateFiles(folder).Where(IsCandidate)) pending[path] = 0;
         if (parse.GetValue(_once))
         {
@@ -171,6 +186,17 @@ public sealed class WatchCommand : Command
         var lastSeen = new Dictionary<string, (long Length, DateTime Written, DateTime Since)>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
         {
+            // An unplugged token is looked for again now and then; when it is back, what waited is signed first.
+            if (link.Waiting.Count > 0)
+            {
+                bool back;
+                try { back = await link.TryReconnectAsync(cancellationToken); }
+                catch (OperationCanceledException) { break; }
+                if (back)
+                {
+                    foreach (string path in link.TakeWaiting()) await Handle(path);
+                }
+            }
             foreach (string path in pending.Keys.Order(StringComparer.Ordinal).ToList())
             {
                 if (!File.Exists(path)) { pending.TryRemove(path, out _); lastSeen.Remove(path); continue; }

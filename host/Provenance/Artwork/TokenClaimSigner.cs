@@ -46,9 +46,23 @@ public sealed class TokenClaimSigner : IClaimSigner
 
     public async Task<byte[]> SignAsync(byte[] toBeSigned, CancellationToken cancellationToken)
     {
-        TokenSignature signature = _boundSerial == null
-            ? await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false)
-            : await _token.SignBoundAsync(toBeSigned, BindingOffset(toBeSigned, _boundSerial, _expectedCounter), _presence, cancellationToken).ConfigureAwait(false);
+        int offset = _boundSerial == null ? -1 : BindingOffset(toBeSigned, _boundSerial, _expectedCounter);
+        TokenSignature signature;
+        try
+        {
+            signature = _boundSerial == null
+                ? await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false)
+                : await _token.SignBoundAsync(toBeSigned, offset, _presence, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenUnavailableException e)
+        {
+            // The SIGN may have reached the token and been carried out (counter reserved, signature logged) with only
+            // its reply lost. The value is then spent: the token never hands it out again, so signing again is safe
+            // and uses a higher number; saying so keeps the gap from being silent (firmware/PROTOCOL.md, "Faults").
+            throw new TokenUnavailableException(
+                e.Message + $"; the token may have used signature #{_expectedCounter} without its reply arriving (its log says, 'prov device log'); no file was written, and signing again uses a new number",
+                e);
+        }
         // Nothing is written unless the token signed exactly these bytes with the key the certificate names: a
         // confused token, a damaged line or another program's reply must fail here, not in a gallery's verifier.
         if (!SignatureVerifies(Chain[0], toBeSigned, signature.Signature))

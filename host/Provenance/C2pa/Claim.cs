@@ -78,6 +78,7 @@ public sealed class Claim
     {
         CborNode root = CborNode.Decode(cbor);
         if (!root.IsMap) throw new FormatException("claim is not a CBOR map");
+        RejectDuplicateKeys(root, "claim");
         bool v2 = boxLabel == LabelV2 || root["created_assertions"] != null;
         var assertions = new List<HashedUri>();
         foreach (string field in v2 ? new[] { "created_assertions", "gathered_assertions" } : new[] { "assertions" })
@@ -105,6 +106,29 @@ public sealed class Claim
             GeneratorVersion = generator?.TextOf("version"),
             TokenBinding = BindingOf(generator, cbor),
         };
+    }
+
+    /// <summary>
+    /// A map with the same key twice is not valid CBOR (RFC 8949 §5.6), and readers disagree on which value counts:
+    /// one could read a `claim_generator_info` or token field other than the one the token checked. Every map of the
+    /// claim is checked (the decoder already bounds the depth); a duplicate makes the claim malformed.
+    /// </summary>
+    private static void RejectDuplicateKeys(CborNode node, string where)
+    {
+        if (node.IsMap)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (KeyValuePair<CborNode, CborNode> entry in node.Entries)
+            {
+                string key = Convert.ToHexString(entry.Key.Encoded.Span);
+                if (!seen.Add(key)) throw new FormatException($"{where} has the map key {entry.Key.Text ?? entry.Key.Integer?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? key} twice (RFC 8949 §5.6: not valid CBOR)");
+                RejectDuplicateKeys(entry.Value, entry.Key.Text is { } name ? where + "." + name : where);
+            }
+        }
+        else
+        {
+            foreach (CborNode item in node.Items) RejectDuplicateKeys(item, where + "[]");
+        }
     }
 
     /// <summary>

@@ -6,17 +6,21 @@ namespace Provenance.Device;
 
 /// <summary>
 /// A token on a serial port: the board's USB-UART bridge (/dev/ttyUSB*, /dev/ttyACM*, COMn) or the emulator's
-/// pseudo-terminal (/dev/pts/N). 115200 baud, 8 data bits, no parity, 1 stop bit, no flow control.
+/// pseudo-terminal (/dev/pts/N). 921600 baud (firmware before protocol 3: 115200), 8 data bits, no parity, 1 stop bit,
+/// no flow control. docs/benchmarks.md, "The token link", says why 921600.
 /// </summary>
 public sealed class SerialTransport : ITokenTransport
 {
     /// <summary>The token's UART speed (boards.json).</summary>
-    public const int BaudRate = 115200;
+    public const int BaudRate = 921600;
+
+    /// <summary>The rate of firmware before protocol 3, which <see cref="TokenLocator"/> tries when a port stays silent at <see cref="BaudRate"/>.</summary>
+    public const int LegacyBaudRate = 115200;
 
     private readonly SerialPort _port;
 
     /// <summary>Opens <paramref name="portName"/>; throws <see cref="TokenUnavailableException"/> when it cannot.</summary>
-    public SerialTransport(string portName)
+    public SerialTransport(string portName, int baudRate = BaudRate)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(portName);
         Endpoint = portName;
@@ -24,7 +28,7 @@ public sealed class SerialTransport : ITokenTransport
         {
             throw new TokenUnavailableException("no token at " + portName + ": no such device (unplugged, or the emulator stopped?)");
         }
-        _port = new SerialPort(portName, BaudRate, Parity.None, 8, StopBits.One)
+        _port = new SerialPort(portName, baudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,
             // Many ESP32 boards wire DTR/RTS to EN/IO0 for auto-reset; leaving both released keeps the token running.

@@ -76,6 +76,15 @@ public sealed class TokenClient : IToken
     /// </summary>
     public string? KeyProtection { get; private set; }
 
+    /// <summary>Protocol version from the last INFO (0 before the first): 3 and up take a SIGN with a hashed prefix.</summary>
+    public int ProtocolVersion { get; private set; }
+
+    /// <summary>
+    /// Send a bound SIGN as a SHA-256 midstate of the bytes before the binding's 64-byte block plus the tail
+    /// (protocol 3) when the token speaks it; false sends every byte (protocol 2), for comparison and old tokens.
+    /// </summary>
+    public bool HashPrefix { get; init; } = true;
+
     /// <summary>True unless the token has reported a secure-element key: such a key is not hardware-protected.</summary>
     public bool IsSoftwareToken => IsEmbedded || KeyProtection != KeyProtectionNames.SecureElement;
 
@@ -126,6 +135,7 @@ public sealed class TokenClient : IToken
         InfoReply info = Decode(() => InfoReply.Decode(reply), "INFO");
         string protection = KeyProtectionNames.FromWire(info.KeyProtection);
         KeyProtection = protection;
+        ProtocolVersion = info.ProtocolVersion;
         return new TokenStatus(
             info.Serial ?? "", info.Board ?? "", info.FirmwareVersion ?? "", info.ProtocolVersion, info.HasKey, protection,
             info.SecureElementPresent, info.Counter, info.LogFirstIndex, info.LogCount, info.PinSet, info.PinVerified,
@@ -187,7 +197,27 @@ public sealed class TokenClient : IToken
         if (toBeSigned.Length == 0) throw new ArgumentException("nothing to sign", nameof(toBeSigned));
         ArgumentOutOfRangeException.ThrowIfNegative(bindingOffset);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(bindingOffset, toBeSigned.Length);
-        return SignPayloadAsync(new SignRequest { ToBeSigned = toBeSigned, BindingOffset = bindingOffset }.Encode(), toBeSigned.Length, presence, cancellationToken);
+        return SignPayloadAsync(BoundRequest(toBeSigned, bindingOffset).Encode(), toBeSigned.Length, presence, cancellationToken);
+    }
+
+    /// <summary>
+    /// The SIGN request for bound bytes. Protocol 3 (PROTOCOL.md "SIGN"): the whole 64-byte blocks before the one the
+    /// binding starts in are hashed here and sent as a 32-byte midstate, so the UART carries the tail only; the token
+    /// still sees every byte of the binding and all that follows it, and finishes the hash itself.
+    /// </summary>
+    private SignRequest BoundRequest(byte[] toBeSigned, int bindingOffset)
+    {
+        int prefix = bindingOffset / 64 * 64;
+        if (!HashPrefix || ProtocolVersion < 3 || prefix == 0) return new SignRequest { ToBeSigned = toBeSigned, BindingOffset = bindingOffset };
+        var sha = new ProvenanceDevice.Token.Crypto.Sha256();
+        sha.Update(toBeSigned, 0, prefix);
+        return new SignRequest
+        {
+            Midstate = sha.Midstate(),
+            PrefixLength = prefix,
+            ToBeSigned = toBeSigned[prefix..],
+            BindingOffset = bindingOffset - prefix,
+        };
     }
 
     private async Task<TokenSignature> SignPayloadAsync(byte[] payload, int toBeSignedLength, IPresencePrompt? presence, CancellationToken cancellationToken)
@@ -208,6 +238,36 @@ public sealed class TokenClient : IToken
         }
         SignReply sign = Decode(() => SignReply.Decode(reply), "SIGN");
         return new TokenSignature(sign.Signature, sign.Counter, sign.EntryHash);
+    }
+
+    /// <summary>
+    /// Asks one button press to authorise exactly <paramref name="signatures"/> SIGNs of this host session within
+    /// <paramref name="window"/> (BATCH, PROTOCOL.md revision 3); the token ends the grant when they are used, when a
+    /// SIGN fails, when this connection closes or at the deadline. Returns false, having asked for no press, when the
+    /// firmware predates BATCH (then every SIGN asks for its own press, as before).
+    /// </summary>
+    public async Task<bool> OpenBatchAsync(int signatures, TimeSpan window, IPresencePrompt? presence, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(signatures, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(signatures, BatchPayload.MaxSignatures);
+        int seconds = (int)Math.Clamp(Math.Ceiling(window.TotalSeconds), BatchPayload.MinSeconds, BatchPayload.MaxSeconds);
+        byte[] payload = new BatchPayload { Signatures = signatures, Seconds = seconds }.Encode();
+        byte[] reply;
+        try
+        {
+            // Not repeated on a corrupted reply: a repeat would ask for a second press.
+            reply = await TransactAsync(MessageType.Batch, payload, presence, readOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenErrorException e) when (e.Code == ErrorCode.UnknownCommand)
+        {
+            return false;
+        }
+        BatchPayload granted = Decode(() => BatchPayload.Decode(reply), "BATCH");
+        if (granted.Signatures != signatures)
+        {
+            throw new MalformedTokenReplyException("BATCH reply from the token on " + Endpoint + " granted " + granted.Signatures + " signatures, asked " + signatures);
+        }
+        return true;
     }
 
     /// <summary>Exports the whole signature log, page by page.</summary>
@@ -580,6 +640,7 @@ public sealed class TokenClient : IToken
         MessageType.Reset => "RESET",
         MessageType.Provision => "PROVISION",
         MessageType.OpenSession => "OPEN_SESSION",
+        MessageType.Batch => "BATCH",
         _ => "0x" + type.ToString("X2", CultureInfo.InvariantCulture),
     };
 

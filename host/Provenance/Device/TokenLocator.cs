@@ -125,11 +125,33 @@ public static class TokenLocator
             TokenStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
             return new ProbedToken(client.Endpoint, status, null);
         }
+        catch (TokenUnavailableException) when (IsSerial(device))
+        {
+            return await ProbeLegacyAsync(device, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TokenErrorException or MalformedTokenReplyException or FormatException)
+        {
+            return new ProbedToken(device, null, e.Message);
+        }
+    }
+
+    /// <summary>A port silent at 921600 baud asked again at 115200 (firmware before protocol 3).</summary>
+    private static async Task<ProbedToken> ProbeLegacyAsync(string device, TokenClientOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var client = new TokenClient(new SerialTransport(device, SerialTransport.LegacyBaudRate), options);
+            TokenStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            return new ProbedToken(client.Endpoint, status, null);
+        }
         catch (Exception e) when (e is TokenUnavailableException or TokenErrorException or MalformedTokenReplyException or FormatException)
         {
             return new ProbedToken(device, null, e.Message);
         }
     }
+
+    private static bool IsSerial(string device) =>
+        !TcpTransport.IsTcpAddress(device) && !string.Equals(device, EmbeddedDevice, StringComparison.OrdinalIgnoreCase);
 
     private static async Task<TokenClient> ConnectAsync(string device, TokenClientOptions? options, ExclusiveUse? exclusive, CancellationToken cancellationToken)
     {
@@ -140,6 +162,19 @@ public static class TokenLocator
         try
         {
             client = Connect(device, options);
+            if (IsSerial(device))
+            {
+                try
+                {
+                    await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (TokenUnavailableException)
+                {
+                    // Silent at 921600 baud: firmware before protocol 3 listens at 115200.
+                    await client.DisposeAsync().ConfigureAwait(false);
+                    client = new TokenClient(new SerialTransport(device, SerialTransport.LegacyBaudRate), options);
+                }
+            }
         }
         catch
         {

@@ -61,7 +61,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
         Assert.Equal("version", before.EnumerateObject().First().Name);
         Assert.StartsWith("EMU-", before.GetProperty("serial").GetString(), StringComparison.Ordinal);
         Assert.Equal("software", before.GetProperty("keyProtection").GetString());
-        Assert.Equal(2, before.GetProperty("protocolVersion").GetInt32());
+        Assert.Equal(3, before.GetProperty("protocolVersion").GetInt32());
         Assert.False(string.IsNullOrEmpty(before.GetProperty("firmwareVersion").GetString()));
         Assert.True(before.GetProperty("hasKey").GetBoolean());
         long counterBefore = before.GetProperty("counter").GetInt64();
