@@ -247,6 +247,8 @@ public sealed class SignCommand : Command
             ["tokenSerial"] = result.TokenSerial,
             ["counter"] = result.Counter,
             ["keyProtection"] = result.KeyProtection,
+            // The token as `prov verify --json` names it (the three fields above stay for scripts that read them).
+            ["token"] = new JsonObject { ["serial"] = result.TokenSerial, ["counter"] = result.Counter, ["keyProtection"] = result.KeyProtection },
             ["signer"] = result.Signer,
             ["developmentIdentity"] = result.DevelopmentIdentity,
             ["manifest"] = result.Manifest.ManifestLabel,
