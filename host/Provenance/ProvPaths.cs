@@ -28,6 +28,15 @@ public static class ProvPaths
     /// <summary>The artist identity (root certificate and encrypted key).</summary>
     public static string Identity => Path.Combine(Home, "identity");
 
-    /// <summary>The gallery trust store (SQLite).</summary>
-    public static string TrustStore => Path.Combine(Home, "trust.db");
+    /// <summary>Environment variable naming the trust store every command uses when --trust is not given.</summary>
+    public const string TrustStoreVariable = "PROV_TRUST_DB";
+
+    /// <summary>Environment variable naming a PEM trust list `prov verify` and `prov serve` also trust when --trust-list is not given.</summary>
+    public const string TrustListVariable = "PROV_TRUST_LIST";
+
+    /// <summary>The gallery trust store (SQLite): $PROV_TRUST_DB, else trust.db in the prov home folder.</summary>
+    public static string TrustStore => Environment.GetEnvironmentVariable(TrustStoreVariable) is { Length: > 0 } overridden ? overridden : Path.Combine(Home, "trust.db");
+
+    /// <summary>$PROV_TRUST_LIST when set: a PEM bundle (e.g. the C2PA trust list) trusted in addition to the store.</summary>
+    public static string? TrustList => Environment.GetEnvironmentVariable(TrustListVariable) is { Length: > 0 } list ? list : null;
 }

@@ -2,12 +2,19 @@ using System;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Nodes;
+using Provenance.Artwork;
 using Provenance.Device;
 
 namespace Provenance.Cli.Commands;
 
-/// <summary>`prov device log [--device DEV] [--json]`: exports the signature log and checks its hash chain.</summary>
+/// <summary>
+/// `prov device log [--device DEV] [--json]`: exports the signature log, checks its hash chain, and lays it beside the
+/// artist's signing record (issue 15): counters the token used that this prov home never saw are reported as
+/// signatures made elsewhere, which is how an artist finds out that her token was used without her.
+/// </summary>
 public sealed class DeviceLogCommand : Command
 {
     /// <summary>Builds the verb.</summary>
@@ -25,6 +32,14 @@ public sealed class DeviceLogCommand : Command
             await using DeviceSession session = await DeviceSession.OpenAsync(parse.GetValue(device), error, cancellationToken);
             TokenLog log = await session.Token.GetLogAsync(cancellationToken);
             LogChainResult chain = LogChainVerifier.Verify(log);
+            string serial = (await session.Token.GetInfoAsync(cancellationToken)).Serial;
+            string recordPath;
+            IReadOnlyList<long> elsewhere;
+            using (SigningRecord record = SigningRecord.Open())
+            {
+                recordPath = record.Path;
+                elsewhere = SignatureGaps.MadeElsewhere(log.Entries.Select(e => (e.Counter, Convert.ToHexStringLower(e.Hash))), record.List(serial));
+            }
             bool asJson = parse.GetValue(json);
             if (asJson)
             {
@@ -41,7 +56,19 @@ public sealed class DeviceLogCommand : Command
                         ["hash"] = Convert.ToHexStringLower(e.Hash),
                     });
                 }
-                await output.WriteLineAsync(entries.ToJsonString(DeviceCommand.Indented));
+                var madeElsewhere = new JsonArray();
+                foreach (long counter in elsewhere) madeElsewhere.Add((JsonNode)counter);
+                var document = new JsonObject
+                {
+                    ["version"] = DeviceCommand.JsonVersion,
+                    ["serial"] = serial,
+                    ["intact"] = chain.Intact,
+                    ["firstIndex"] = log.FirstIndex,
+                    ["entries"] = entries,
+                    ["record"] = recordPath,
+                    ["madeElsewhere"] = madeElsewhere,
+                };
+                await output.WriteLineAsync(document.ToJsonString(DeviceCommand.Indented));
             }
             else
             {
@@ -63,6 +90,10 @@ public sealed class DeviceLogCommand : Command
                     + (log.FirstIndex > 0 ? " (older entries rotated out)" : "");
             // With --json, stdout stays one JSON document; the verdict goes to stderr.
             await (asJson ? error : output).WriteLineAsync(summary);
+            await (asJson ? error : output).WriteLineAsync(elsewhere.Count == 0
+                ? "every signature in the log is in your signing record (" + recordPath + ")"
+                : "signatures made elsewhere: " + DeviceCommand.Number(elsewhere.Count) + " (counter" + (elsewhere.Count == 1 ? " " : "s ") + string.Join(", ", elsewhere.Select(DeviceCommand.Number))
+                    + ") are in the token's log but not in your signing record (" + recordPath + "): another computer, another prov home, or someone else signed with this token");
             return ExitCodes.Success;
         });
     }

@@ -23,5 +23,6 @@ public sealed class IdentityCommand : Command
         Add(new IdentityEnrollCommand(folder, services));
         Add(new IdentityExportCommand(folder));
         Add(new IdentityRevokeCommand(folder, services));
+        Add(new IdentityHistoryCommand());
     }
 }

@@ -39,8 +39,8 @@ public sealed class IdentityShowCommand : Command
                         ["certificateSerial"] = t.CertificateSerial,
                         ["keyProtection"] = t.KeyProtection,
                         ["board"] = t.Board,
-                        ["enrolledAt"] = t.EnrolledAt,
-                        ["notAfter"] = t.NotAfter,
+                        ["enrolledAt"] = JsonOutput.Time(t.EnrolledAt),
+                        ["notAfter"] = JsonOutput.Time(t.NotAfter),
                         ["revoked"] = revoked.Contains(t.CertificateSerial),
                     });
                 }
@@ -51,8 +51,8 @@ public sealed class IdentityShowCommand : Command
                     ["email"] = identity.Email,
                     ["url"] = identity.Url,
                     ["fingerprint"] = identity.Fingerprint,
-                    ["notBefore"] = identity.RootCertificate.NotBefore.ToUniversalTime(),
-                    ["notAfter"] = identity.RootCertificate.NotAfter.ToUniversalTime(),
+                    ["notBefore"] = JsonOutput.Time(identity.RootCertificate.NotBefore),
+                    ["notAfter"] = JsonOutput.Time(identity.RootCertificate.NotAfter),
                     ["development"] = identity.IsDevelopment,
                     ["directory"] = identity.Directory,
                     ["tokens"] = tokenArray,
@@ -98,4 +98,10 @@ public sealed class IdentityShowCommand : Command
 internal static class JsonOutput
 {
     public static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    /// <summary>Every time in every `--json` output: RFC 3339 UTC to the second, `2026-12-06T07:00:09Z`.</summary>
+    public static string Time(DateTimeOffset time) => Provenance.Reporting.VerificationJson.Rfc3339(time);
+
+    /// <summary>A local or UTC <see cref="DateTime"/> (a certificate's validity) as <see cref="Time(DateTimeOffset)"/>.</summary>
+    public static string Time(DateTime time) => Time(new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero));
 }

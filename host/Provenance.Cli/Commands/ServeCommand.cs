@@ -18,8 +18,8 @@ public sealed class ServeCommand : Command
     {
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 and localhost.", DefaultValueFactory = _ => 8420 };
         port.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 65535) r.AddError("--port must be 1..65535"); });
-        var trustDb = new Option<string?>("--trust") { Description = "Trust store database (default: the one in the prov home folder)." };
-        var trustList = new Option<string?>("--trust-list") { Description = "Also trust the roots in this PEM file." };
+        var trustDb = new Option<string?>("--trust") { Description = "Trust store database (default: $PROV_TRUST_DB, else the one in the prov home folder)." };
+        var trustList = new Option<string?>("--trust-list") { Description = "Also trust the roots in this PEM file, e.g. the public C2PA trust list (default: $PROV_TRUST_LIST)." };
         var timeout = new Option<int>("--request-timeout")
         {
             Description = "Seconds one request may take, upload and check included; slower ones are cut off.",

@@ -266,6 +266,8 @@ public sealed class SignCommand : Command
                 Signed++;
                 Print(Signed_(item, result), $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
                     + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
+                if (result.RecordProblem is { } unrecorded)
+                    Console.Error.WriteLine($"note: {result.Output}: signature #{result.Counter} is not in your signing record ({CommandErrors.OneLine(unrecorded)}); 'prov device log' will list it as made elsewhere");
                 if (result.Manifest.TimeStampProblem is { } problem)
                     Console.Error.WriteLine($"note: {result.Output}: no time stamp was added ({CommandErrors.OneLine(problem)}); the signature stands, its time is the token's statement");
                 if (result.DevelopmentIdentity && Signed == 1)
@@ -311,6 +313,8 @@ public sealed class SignCommand : Command
             ["tokenSerial"] = result.TokenSerial,
             ["counter"] = result.Counter,
             ["keyProtection"] = result.KeyProtection,
+            // The token as `prov verify --json` names it (the three fields above stay for scripts that read them).
+            ["token"] = new JsonObject { ["serial"] = result.TokenSerial, ["counter"] = result.Counter, ["keyProtection"] = result.KeyProtection },
             ["signer"] = result.Signer,
             ["developmentIdentity"] = result.DevelopmentIdentity,
             ["manifest"] = result.Manifest.ManifestLabel,

@@ -33,8 +33,8 @@ public sealed class TrustListCommand : Command
                         ["name"] = r.Name,
                         ["fingerprint"] = r.Fingerprint,
                         ["subject"] = r.Subject,
-                        ["notAfter"] = r.NotAfter,
-                        ["added"] = r.Added,
+                        ["notAfter"] = JsonOutput.Time(r.NotAfter),
+                        ["added"] = JsonOutput.Time(r.Added),
                         ["crlNumber"] = r.CrlNumber?.ToString(CultureInfo.InvariantCulture),
                     });
                 }

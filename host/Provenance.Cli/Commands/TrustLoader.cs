@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -12,10 +13,14 @@ internal static class TrustLoader
 {
     public static TrustSettings Load(string? trustStorePath, string? trustListPem)
     {
+        // PROV_TRUST_DB and PROV_TRUST_LIST stand in for the options (README, "For galleries"); a named store that is
+        // missing is an error either way, so a typo never verifies against nothing.
+        trustStorePath ??= Environment.GetEnvironmentVariable(ProvPaths.TrustStoreVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        trustListPem ??= ProvPaths.TrustList;
         string path = trustStorePath ?? ProvPaths.TrustStore;
         var anchors = new List<X509Certificate2>();
         var crls = new List<byte[]>();
-        var names = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         if (File.Exists(path))
         {
             using TrustStore store = TrustStore.Open(path);

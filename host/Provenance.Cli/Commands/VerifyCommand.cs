@@ -24,8 +24,10 @@ public sealed class VerifyCommand : Command
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (folders are searched recursively).", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per file." };
-        var trustDb = new Option<string?>("--trust") { Description = "Trust store database (default: the one in the prov home folder)." };
-        var trustList = new Option<string?>("--trust-list") { Description = "Also trust the roots in this PEM file (e.g. the public C2PA trust list)." };
+        var trustDb = new Option<string?>("--trust") { Description = "Trust store database (default: $PROV_TRUST_DB, else the one in the prov home folder)." };
+        var trustList = new Option<string?>("--trust-list") { Description = "Also trust the roots in this PEM file, e.g. the public C2PA trust list (default: $PROV_TRUST_LIST)." };
+        var onlyFailures = new Option<bool>("--only-failures") { Description = "List only the files that did not pass (the summary still counts every file)." };
+        var summaryOnly = new Option<bool>("--summary") { Description = "Print only the counts per verdict, no file rows." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML report of the batch to this file." };
         var requireTrusted = new Option<bool>("--require-trusted") { Description = "Gallery policy: a file passes only when its signer chains to a root in the trust store." };
         var manifest = new Option<bool>("--manifest") { Description = "Print one file's manifest store in c2pa-rs's reader JSON shape (as c2patool prints it)." };
@@ -38,6 +40,8 @@ public sealed class VerifyCommand : Command
         Add(requireTrusted);
         Add(requireHardwareKey);
         Add(manifest);
+        Add(onlyFailures);
+        Add(summaryOnly);
         SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
@@ -67,8 +71,18 @@ public sealed class VerifyCommand : Command
                 }
                 Console.WriteLine(store);
             }
-            else if (asJson) Console.WriteLine(RenderJson(results));
-            else RenderTable(results);
+            else if (parse.GetValue(summaryOnly))
+            {
+                if (asJson) Console.WriteLine(VerificationJson.Render(results, listed: null));
+                else if (Console.IsOutputRedirected) Console.Out.Write(ResultWords.Summary(results) + "\n");
+                else AnsiConsole.MarkupLine(SummaryMarkup(results));
+            }
+            else
+            {
+                IReadOnlyList<FileVerification> listed = parse.GetValue(onlyFailures) ? Array.FindAll(results, r => !r.Passed) : results;
+                if (asJson) Console.WriteLine(VerificationJson.Render(results, listed));
+                else RenderTable(listed, results);
+            }
             if (parse.GetValue(html) is { } report) Provenance.IO.AtomicFile.WriteText(report, RenderHtml(results));
             return results.All(r => r.Passed) ? ExitCodes.Success : ExitCodes.Failed;
         });
@@ -165,11 +179,11 @@ public sealed class VerifyCommand : Command
     /// People get a Spectre table as wide as their terminal; a pipe or a file gets one tab-separated line per file
     /// (Reporting/TextReport.cs), never wrapped at a guessed 80 columns.
     /// </summary>
-    private static void RenderTable(IReadOnlyList<FileVerification> results)
+    private static void RenderTable(IReadOnlyList<FileVerification> results, IReadOnlyList<FileVerification> batch)
     {
         if (Console.IsOutputRedirected)
         {
-            if (results.Count == 1)
+            if (results.Count == 1 && batch.Count == 1)
             {
                 RenderOne(results[0], line => Console.Out.Write(line + "\n"), static (_, text) => text);
                 return;
@@ -177,11 +191,11 @@ public sealed class VerifyCommand : Command
             using (var output = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16))
                 TextReport.Write(output, results);
             // The count is for the person running the pipe; stdout stays one line per file.
-            Console.Error.WriteLine(ResultWords.Summary(results));
+            Console.Error.WriteLine(ResultWords.Summary(batch));
             return;
         }
         var console = AnsiConsole.Console;
-        if (results.Count == 1)
+        if (results.Count == 1 && batch.Count == 1)
         {
             RenderOne(results[0], console.MarkupLine, static (verdict, text) => $"[{Colour(verdict)}]{text}[/]");
             return;
@@ -193,11 +207,21 @@ public sealed class VerifyCommand : Command
                 new Text(TextReport.Clean(r.File)),
                 new Markup($"[{Colour(r.Verdict)}]{VerdictName(r.Verdict)}[/]"),
                 new Text(TextReport.Clean(r.SignerDisplay)),
-                new Text(r.Token is null ? "" : TextReport.Clean($"{r.Token.Serial} #{r.Token.Counter}" + (r.Token.KeyProtection == KeyProtectionLevels.Software ? " (software key)" : ""))),
+                new Text(r.Token is null ? "" : TextReport.Clean(ResultWords.TokenCell(r.Token))),
                 new Text(TextReport.Clean(r.Reason)));
         }
-        console.Write(table);
-        console.MarkupLine(Markup.Escape(ResultWords.Summary(results)));
+        if (results.Count > 0) console.Write(table);
+        console.MarkupLine(SummaryMarkup(batch));
+    }
+
+    /// <summary>The counts, each in its verdict's colour (people see at a glance how many failed and how).</summary>
+    private static string SummaryMarkup(IReadOnlyList<FileVerification> results)
+    {
+        int[] counts = ResultWords.Counts(results);
+        var parts = new List<string>();
+        for (int v = 0; v < counts.Length; v++)
+            if (counts[v] > 0) parts.Add($"[{Colour((Verdict)v)}]{counts[v]} {VerdictName((Verdict)v)}[/]");
+        return Markup.Escape($"{results.Count} " + (results.Count == 1 ? "file" : "files")) + (parts.Count > 0 ? ": " + string.Join(", ", parts) : "");
     }
 
     /// <summary>One file in detail; <paramref name="write"/> takes markup on a terminal and plain text otherwise.</summary>

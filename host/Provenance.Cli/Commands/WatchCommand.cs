@@ -123,6 +123,8 @@ public sealed class WatchCommand : Command
                     link.Signed(result.Counter);
                     if (result.Manifest.TimeStampProblem is { } problem)
                         Console.Error.WriteLine($"note: {target}: no time stamp was added ({CommandErrors.OneLine(problem)})");
+                    if (result.RecordProblem is { } unrecorded)
+                        Console.Error.WriteLine($"note: {target}: signature #{result.Counter} is not in your signing record ({CommandErrors.OneLine(unrecorded)})");
                     if (outDir is null) ours.Add(path);
                 }
             }

@@ -73,12 +73,14 @@ public sealed class VerificationServer
         using var text = new StreamReader(page, Encoding.UTF8);
         // The report's own style, script, cards and column heads (Reporting/HtmlReport.cs): a dropped file looks as it does in `prov verify --html`.
         var cards = new StringBuilder();
+        string csvHeader = Provenance.Reporting.CsvReport.Header;
         Provenance.Reporting.HtmlReport.Cards(cards, new int[5], 0);
         _page = Encoding.UTF8.GetBytes(text.ReadToEnd()
             .Replace("/*report-style*/", Provenance.Reporting.HtmlReport.Style, StringComparison.Ordinal)
             .Replace("/*report-script*/", Provenance.Reporting.HtmlReport.Script, StringComparison.Ordinal)
             .Replace("<!--report-cards-->", cards.ToString(), StringComparison.Ordinal)
-            .Replace("<!--report-head-->", Provenance.Reporting.HtmlReport.Head, StringComparison.Ordinal));
+            .Replace("<!--report-head-->", Provenance.Reporting.HtmlReport.Head, StringComparison.Ordinal)
+            .Replace("<!--csv-header-->", Provenance.Reporting.HtmlReport.E(csvHeader), StringComparison.Ordinal));
     }
 
     /// <summary>The longest any request may take from the end of its headers to the end of its reply.</summary>
@@ -307,6 +309,15 @@ public sealed class VerificationServer
     {
         var rows = new StringBuilder();
         Provenance.Reporting.HtmlReport.FileRows(rows, result.WithFile(name), 0);
+        // The batch's CSV and JSON exports are made in the page from what each file's answer carries: its JSON object
+        // (as `prov verify --json` has it) and its CSV row (Reporting/CsvReport.cs), both already free of our paths.
+        const string Open = "<tbody ";
+        if (rows.ToString(0, Open.Length) == Open)
+        {
+            string json = JsonNode.Parse(RenderResult(result, name, file))!.ToJsonString();
+            string csv = Hide(Provenance.Reporting.CsvReport.Row(result.WithFile(name)), file, name);
+            rows.Insert(Open.Length, "data-json=\"" + Provenance.Reporting.HtmlReport.E(json) + "\" data-csv=\"" + Provenance.Reporting.HtmlReport.E(csv) + "\" ");
+        }
         return rows.ToString()
             .Replace(Provenance.Reporting.HtmlReport.E(file), Provenance.Reporting.HtmlReport.E(name), StringComparison.Ordinal)
             .Replace(Provenance.Reporting.HtmlReport.E(_scratch), "(upload)", StringComparison.Ordinal);

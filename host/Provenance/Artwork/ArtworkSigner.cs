@@ -25,6 +25,8 @@ public sealed record ArtworkSignOptions
     public string? DevelopmentIdentityDirectory { get; init; }
     /// <summary>Replace an output (or its sidecar) that already exists; off unless the artist said --force or --in-place.</summary>
     public bool Overwrite { get; init; }
+    /// <summary>The artist's signing record; default <see cref="SigningRecord.DefaultPath"/>.</summary>
+    public string? SigningRecordPath { get; init; }
 }
 
 /// <summary>What signing one file did.</summary>
@@ -38,7 +40,11 @@ public sealed record ArtworkSignResult(
     string Signer,
     bool DevelopmentIdentity,
     byte[] LogEntryHash,
-    SignResult Manifest);
+    SignResult Manifest)
+{
+    /// <summary>Why the signature could not be kept in the artist's signing record (the file is signed all the same); null when it was.</summary>
+    public string? RecordProblem { get; init; }
+}
 
 /// <summary>
 /// Signs artwork with the token: picks the certificate chain (the artist's enrolled token certificate, or the
@@ -109,8 +115,12 @@ public static class ArtworkSigner
             throw new OutputExistsException(e.FilePath);
         }
         string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');
+        // Issue 15: the artist's record of what her prov signed, beside the token's own log (`prov device log`).
+        string? recordProblem = SigningRecord.TryAdd(new SignatureRecord(info.Serial, counter, "artwork", Path.GetFullPath(output),
+            Convert.ToHexStringLower(manifest.DataHash), Convert.ToHexStringLower(signer.LastSignature!.LogEntryHash), DateTimeOffset.UtcNow,
+            manifest.TimeStampTime, bindCounter), options.SigningRecordPath);
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
-            isDevelopment, signer.LastSignature!.LogEntryHash, manifest);
+            isDevelopment, signer.LastSignature!.LogEntryHash, manifest) { RecordProblem = recordProblem };
     }
 
     /// <summary>

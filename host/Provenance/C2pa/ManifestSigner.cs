@@ -112,7 +112,20 @@ public sealed class ManifestSigner
             throw new InvalidOperationException($"the final store is {store.Length} bytes, the placeholder {placeholderStore.Length}");
         handler.WriteStore(output, placement, store);
         output.Flush();
-        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting, TimeStampProblem = timeStampProblem };
+        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting, TimeStampProblem = timeStampProblem, TimeStampTime = token is null ? null : TimeStampTimeOf(token) };
+    }
+
+    /// <summary>The genTime of a time stamp token just received (RFC 3161 §2.4.2), for the artist's signing record.</summary>
+    private static DateTimeOffset? TimeStampTimeOf(byte[] token)
+    {
+        try
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(TimeStamping.ParseToken(token).TimeStampInfo.GenTime, DateTimeKind.Utc));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.IO.IOException or Org.BouncyCastle.Tsp.TspException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -85,4 +85,7 @@ public sealed record SignResult(
 
     /// <summary>Why a time stamp was asked for and not added (authority unreachable, refused, unusable answer); null otherwise.</summary>
     public string? TimeStampProblem { get; init; }
+
+    /// <summary>The RFC 3161 time stamp's genTime when one was added (for the artist's signing record); null otherwise.</summary>
+    public DateTimeOffset? TimeStampTime { get; init; }
 }

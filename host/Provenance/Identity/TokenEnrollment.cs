@@ -99,6 +99,11 @@ public static class TokenEnrollment
             throw new EnrollmentException("Token " + info.Serial + " did not prove possession of its key: the challenge signature does not verify with the public key it reported.");
         }
 
+        // The challenge used one of the token's counters: the artist's signing record keeps it, so `prov device log`
+        // does not report it as a signature made elsewhere.
+        Provenance.Artwork.SigningRecord.TryAdd(new Provenance.Artwork.SignatureRecord(info.Serial, signature.Counter, "enrollment", null, null,
+            Convert.ToHexStringLower(signature.LogEntryHash), DateTimeOffset.UtcNow, null, CounterBound: false));
+
         string keyProtection = info.KeyProtection;
         if (makerRoots != null && keyProtection == TokenCertificateProfile.SecureElement)
         {

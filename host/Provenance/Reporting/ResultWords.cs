@@ -33,7 +33,20 @@ public static class ResultWords
     };
 
     public static string? Token(FileVerification r) => r.Token is not { } t ? null
-        : $"{t.Serial}, signature #{t.Counter}, {KeyProtection(t.KeyProtection)}" + (t.Proven ? "; certified by the trusted root" : "");
+        : $"{t.Serial}, signature #{t.Counter}, {KeyProtection(t.KeyProtection)}" + (t.Proven ? "; certified by the trusted root" : "") + "; " + CounterBinding(t);
+
+    /// <summary>
+    /// Issue 15: whether the token itself checked the counter inside what it signed (protocol 2), or the host only stated
+    /// it (protocol 1, the c2patool signer): an unbound counter counts as made after any revocation of its token.
+    /// </summary>
+    public static string CounterBinding(TokenFacts t) => t.CounterBound
+        ? "counter bound by the token (it checked the counter in the claim before signing)"
+        : "counter not bound by the token (stated by the signing computer; counts as after any revocation of this token)";
+
+    /// <summary>The token in one short cell (tables, one line per file): serial, counter, and what is weak about them.</summary>
+    public static string TokenCell(TokenFacts t) => $"{t.Serial} #{t.Counter}"
+        + (t.KeyProtection == KeyProtectionLevels.Software ? " (software key)" : "")
+        + (t.CounterBound ? "" : " (counter not token-bound)");
 
     public static string? SourceType(FileVerification r) => r.SourceType is not { } s ? null : $"{s.Words} ({s.Iptc})";
 

@@ -24,7 +24,7 @@ public static class TextReport
             line.Clear();
             Field(line, r.File).Append('\t').Append(ResultWords.Verdict(r.Verdict)).Append('\t');
             Field(line, ResultWords.Signer(r)).Append('\t');
-            Field(line, r.Token is { } t ? $"{t.Serial} #{t.Counter}" + (t.KeyProtection == KeyProtectionLevels.Software ? " (software key)" : "") : null).Append('\t');
+            Field(line, r.Token is { } t ? ResultWords.TokenCell(t) : null).Append('\t');
             Field(line, r.Reason).Append('\n');
             output.Write(line);
         }

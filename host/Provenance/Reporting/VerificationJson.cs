@@ -22,7 +22,13 @@ public static class VerificationJson
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The whole report for a batch.</summary>
-    public static string Render(IReadOnlyList<FileVerification> results)
+    public static string Render(IReadOnlyList<FileVerification> results) => Render(results, results);
+
+    /// <summary>
+    /// The summary of the whole batch with only <paramref name="listed"/> in `files` (`prov verify --only-failures`), or
+    /// no `files` at all when <paramref name="listed"/> is null (`--summary`).
+    /// </summary>
+    public static string Render(IReadOnlyList<FileVerification> results, IReadOnlyList<FileVerification>? listed)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -37,9 +43,12 @@ public static class VerificationJson
                 json.WriteNumber(VerdictName(verdict), count);
             }
             json.WriteEndObject();
-            json.WriteStartArray("files");
-            foreach (FileVerification r in results) WriteFile(json, r);
-            json.WriteEndArray();
+            if (listed is not null)
+            {
+                json.WriteStartArray("files");
+                foreach (FileVerification r in listed) WriteFile(json, r);
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());

@@ -53,6 +53,9 @@ public sealed class ChildProcess : IDisposable
         start.Environment["PROV_NO_HARDWARE_PROBE"] = "1";
         start.Environment["NO_COLOR"] = "1";
         start.Environment.Remove("PROV_DEVICE");
+        // Each prov child keeps its signing record in its own PROV_HOME (Support/PrivateSigningRecord.cs sets one for
+        // this process's in-process tests only).
+        start.Environment.Remove("PROV_SIGNING_RECORD");
         if (environment is not null)
         {
             foreach (var (key, value) in environment) start.Environment[key] = value;

@@ -90,7 +90,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
         var log = await ChildProcess.RunProvAsync(_home, "device", "log", "--device", device, "--json");
         Assert.True(log.ExitCode == 0, log.Stderr);
         Assert.Contains("log chain intact", log.Stderr, StringComparison.Ordinal);
-        JsonElement[] all = JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().ToArray();
+        JsonElement[] all = JsonDocument.Parse(log.Stdout).RootElement.GetProperty("entries").EnumerateArray().ToArray();
         for (int i = 1; i < all.Length; i++) Assert.Equal(all[i - 1].GetProperty("hash").GetString(), all[i].GetProperty("previous").GetString());
         JsonElement[] entries = all.Where(e => e.GetProperty("counter").GetInt64() > counterBefore).ToArray();
         Assert.Equal(2, entries.Length);
@@ -238,7 +238,7 @@ public sealed class EmulatorEndToEndTests : IDisposable
         var log = await ChildProcess.RunProvAsync(_home, "device", "log", "--device", device, "--json");
         Assert.True(log.ExitCode == 0, log.Stderr);
         Assert.Contains("log chain intact", log.Stderr, StringComparison.Ordinal);
-        JsonElement[] entries = JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().ToArray();
+        JsonElement[] entries = JsonDocument.Parse(log.Stdout).RootElement.GetProperty("entries").EnumerateArray().ToArray();
         Assert.Equal(signedCounter - counterBefore, entries.Length);
         Assert.Equal(signedCounter, entries[^1].GetProperty("counter").GetInt64());
         Assert.Equal(signedCounter, (await InfoAsync(device)).GetProperty("counter").GetInt64());
