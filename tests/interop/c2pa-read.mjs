@@ -29,6 +29,8 @@ const format = mediaTypes[extension] ?? 'application/octet-stream';
 const context = {
   verify: { verify_trust: true },
   trust: trustPem ? { trust_anchors: trustPem } : {},
+  // CAWG X.509 identities are judged against their own anchors in c2pa-rs (cawg_trust, separate from trust): the same roots.
+  cawg_trust: trustPem ? { trust_anchors: trustPem } : {},
 };
 
 try {

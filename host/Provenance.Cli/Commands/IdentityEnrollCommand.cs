@@ -16,6 +16,12 @@ public sealed class IdentityEnrollCommand : Command
     {
         var device = new Option<string>("--device") { Description = "Serial port, tcp://host:port of an emulator, or token serial (default: the only token attached).", HelpName = "DEV" };
         Add(device);
+        var cawgIdentity = new Option<bool>("--cawg-identity")
+        {
+            Description = "Also issue your identity certificate for this token's key, so every file it signs carries a CAWG identity assertion naming you "
+                + "(signed in the same button press; each file then uses two signature counter values).",
+        };
+        Add(cawgIdentity);
 
         SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(parseResult, cancellationToken, async (output, ct) =>
         {
@@ -27,7 +33,7 @@ public sealed class IdentityEnrollCommand : Command
             await using (token.ConfigureAwait(false))
             {
                 output.WriteLine("Enrolling the token at " + token.Endpoint + " under " + identity.Name + ".");
-                X509Certificate2 certificate = await TokenEnrollment.EnrollAsync(token, unlocked, new TerminalPresencePrompt(output), ct).ConfigureAwait(false);
+                X509Certificate2 certificate = await TokenEnrollment.EnrollAsync(token, unlocked, parseResult.GetValue(cawgIdentity), new TerminalPresencePrompt(output), ct).ConfigureAwait(false);
                 string serial = TokenCertificateProfile.TokenSerialOf(certificate) ?? "?";
                 string protection = TokenCertificateProfile.KeyProtectionOf(certificate) == TokenCertificateProfile.SecureElement
                     ? "secure element (hardware-protected)"
@@ -35,6 +41,9 @@ public sealed class IdentityEnrollCommand : Command
                 output.WriteLine("Enrolled token " + serial + ": " + protection + ", certificate " + certificate.SerialNumber
                     + ", valid until " + certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".");
                 output.WriteLine("Saved " + Path.Combine(identity.Directory, ArtistIdentity.TokensFolder, serial + ".pem"));
+                if (identity.FindIdentityCertificate(serial) is { } named && parseResult.GetValue(cawgIdentity))
+                    output.WriteLine("Saved " + Path.Combine(identity.Directory, ArtistIdentity.TokensFolder, serial + ArtistIdentity.IdentityCertificateSuffix)
+                        + ": your identity certificate (" + named.GetNameInfo(X509NameType.SimpleName, false) + ") for the CAWG identity assertion in every file this token signs.");
             }
 
             return ExitCodes.Success;

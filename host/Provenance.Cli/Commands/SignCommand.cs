@@ -219,6 +219,7 @@ public sealed class SignCommand : Command
                     + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
                 if (result.Manifest.TimeStampProblem is { } problem)
                     Console.Error.WriteLine($"note: {result.Output}: no time stamp was added ({CommandErrors.OneLine(problem)}); the signature stands, its time is the token's statement");
+                if (result.IdentityNote is { } identityNote && Signed == 1) Console.Error.WriteLine("note: " + identityNote);
                 if (result.DevelopmentIdentity && Signed == 1)
                     Console.Error.WriteLine("note: signed under the development identity, which names no artist; run 'prov identity create' and 'prov identity enroll' to sign as yourself");
             }
@@ -251,6 +252,7 @@ public sealed class SignCommand : Command
             ["logEntryHash"] = Convert.ToHexStringLower(result.LogEntryHash),
             ["timeStamped"] = result.Manifest.TimeStamped,
             ["timeStampProblem"] = result.Manifest.TimeStampProblem,
+            ["identityAsserted"] = result.IdentityAsserted,
             ["time"] = Rfc3339(DateTimeOffset.UtcNow),
         };
 

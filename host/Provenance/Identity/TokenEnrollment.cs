@@ -27,7 +27,15 @@ public static class TokenEnrollment
     /// The token asks for its button, so <paramref name="presence"/> is told when to press it.
     /// </summary>
     /// <exception cref="EnrollmentException">The token has no key, reports an unusable serial or key, or its signature does not verify.</exception>
-    public static async Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence = null, CancellationToken cancellationToken = default)
+    public static Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence = null, CancellationToken cancellationToken = default) =>
+        EnrollAsync(token, root, cawgIdentity: false, presence, cancellationToken);
+
+    /// <summary>
+    /// As above; with <paramref name="cawgIdentity"/> the root also issues the artist's identity certificate for the
+    /// same key (tokens/&lt;serial&gt;.identity.crt), and from then on `prov sign` binds her identity into every file
+    /// with a `cawg.identity` assertion (Identity/README.md, "The artist's identity in every file").
+    /// </summary>
+    public static async Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, bool cawgIdentity, IPresencePrompt? presence = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(root);
@@ -90,7 +98,7 @@ public static class TokenEnrollment
             throw new EnrollmentException("Token " + info.Serial + " did not prove possession of its key: the challenge signature does not verify with the public key it reported.");
         }
 
-        return root.IssueTokenCertificate(info.Serial, info.Board, info.KeyProtection, tokenKey);
+        return root.IssueTokenCertificate(info.Serial, info.Board, info.KeyProtection, tokenKey, cawgIdentity);
     }
 
     /// <summary>"prov-enroll-v1" ‖ 0x00 ‖ UTF-8 serial ‖ 0x00 ‖ nonce.</summary>
