@@ -47,9 +47,6 @@ public sealed class TokenClaimSigner : IClaimSigner, IIdentityCredentialSigner
     /// </summary>
     public X509Certificate2Collection? IdentityChain { get; init; }
 
-    /// <summary>True when the identity signature and the claim signature took one press (the token carried it over).</summary>
-    public bool OnePress { get; private set; }
-
     /// <summary>
     /// Signs the identity's Sig_structure first, asking the token to let that press also cover the claim's bound SIGN
     /// that follows (PROTOCOL.md, "Identity and claim under one press"); a token without that asks for a second press.
@@ -58,15 +55,22 @@ public sealed class TokenClaimSigner : IClaimSigner, IIdentityCredentialSigner
     {
         X509Certificate2Collection chain = IdentityChain ?? throw new InvalidOperationException("no identity certificate to sign with");
         TokenSignature signature;
-        try
+        if (_boundSerial is null)
         {
-            signature = await _token.SignPairedAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
-            OnePress = _boundSerial != null;
-        }
-        catch (Exception e) when (e is NotSupportedException || e is TokenErrorException { Code: ErrorCode.BadPayload })
-        {
-            // Older firmware refuses the offset before the press and consumes nothing: sign as before, with a press of its own.
+            // A protocol 1 token knows no binding offsets (it would sign the request header too): a press for each.
             signature = await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            try
+            {
+                signature = await _token.SignPairedAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NotSupportedException || e is TokenErrorException { Code: ErrorCode.BadPayload })
+            {
+                // Older firmware refuses the offset before the press and consumes nothing: sign as before, with a press of its own.
+                signature = await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+            }
         }
         if (!SignatureVerifies(chain[0], toBeSigned, signature.Signature))
         {

@@ -136,6 +136,15 @@ public sealed class C2patoolSignerTests : IDisposable
 
         Assert.Equal(before, await CounterAsync(device));
 
+        // Newer c2patool asks for the algorithm and chain first (--signer-info): no press, no signature.
+        ProvResult info = await Run("c2patool-signer", "--signer-info", "--device", device);
+        Assert.True(info.ExitCode == 0, info.ToString());
+        JsonElement signerInfo = JsonDocument.Parse(info.Stdout).RootElement;
+        Assert.Equal("es256", signerInfo.GetProperty("alg").GetString());
+        Assert.Equal(2, signerInfo.GetProperty("sign_cert").GetString()!.Split("BEGIN CERTIFICATE").Length - 1);
+        Assert.True(signerInfo.GetProperty("reserve_size").GetInt32() > 0);
+        Assert.Equal(before, await CounterAsync(device));
+
         // And the same bytes without the field are signed: 64 bytes r‖s, one counter value.
         (int okExit, byte[] okOut, string okErr) = await RunWithStdinAsync("Signature1"u8.ToArray(), "c2patool-signer", "--alg", "es256", "--device", device);
         Assert.True(okExit == 0, okErr);
