@@ -280,6 +280,9 @@ namespace ProvenanceDevice.Token
             return PublicKeyBytes();
         }
 
+        /// <summary>How long a press for an identity signature also covers its claim's SIGN.</summary>
+        private const long PressCarryMs = 60000;
+
         private byte[] HandleSign(byte[] request, byte sequence, IFrameSink sink)
         {
             RequireUnlocked();
@@ -294,7 +297,10 @@ namespace ProvenanceDevice.Token
             CheckBinding(sign, next);
 
             byte[] digest = Digest(sign);
-            if (!SessionActive())
+            // A press carried over from an identity signature covers this one SIGN only, and only a bound claim.
+            bool carried = _link.PressCarried && sign.Bound && _hardware.Clock.UptimeMs() <= _link.PressCarriedUntilMs;
+            _link.PressCarried = false;
+            if (!carried && !SessionActive())
             {
                 CloseSession();
                 AwaitPress(sequence, sink);
@@ -337,7 +343,12 @@ namespace ProvenanceDevice.Token
 
             // The log entry is stored before the signature is released, so every released signature is logged.
             LogEntry entry = _log.Append(counter, _hardware.Clock.UnixSeconds(), digest);
-            ConsumeSession();
+            if (!carried) ConsumeSession();
+            if (sign.PairedWithNext)
+            {
+                _link.PressCarried = true;
+                _link.PressCarriedUntilMs = _hardware.Clock.UptimeMs() + PressCarryMs;
+            }
 
             SignReply reply = new SignReply();
             reply.Signature = signature;

@@ -31,6 +31,13 @@ namespace ProvenanceDevice.Token
         /// </summary>
         internal bool SigningBatch;
 
+        /// <summary>
+        /// A press for a SIGN with binding offset <see cref="CounterBinding.PairedWithNext"/> (a CAWG identity signature)
+        /// also covers the next SIGN of this host session, if that one is bound and comes before <see cref="PressCarriedUntilMs"/>.
+        /// </summary>
+        internal bool PressCarried;
+        internal long PressCarriedUntilMs;
+
         /// <summary>True while a host session is open on this wire.</summary>
         public bool HostSessionOpen
         {
@@ -45,6 +52,7 @@ namespace ProvenanceDevice.Token
             SigningOpen = false;
             SigningBatch = false;
             SigningSignaturesLeft = 0;
+            PressCarried = false;
             Assembler.Reset();
         }
     }

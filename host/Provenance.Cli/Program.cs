@@ -54,6 +54,7 @@ public static class Program
         root.Add(new TrustCommand());
         root.Add(new DeviceCommand());
         root.Add(new EmulatorCommand());
+        root.Add(new C2patoolSignerCommand());
         return root;
     }
 

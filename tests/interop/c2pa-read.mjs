@@ -1,5 +1,5 @@
 // Reads a file with c2pa-rs (the @contentauth/c2pa-wasm build, offline) and prints its verdict as JSON:
-//   node c2pa-read.mjs FILE [--trust ROOT.pem] [--verbose]
+//   node c2pa-read.mjs FILE [--trust ROOT.pem]... [--verbose]
 //   node c2pa-read.mjs FILE --manifest        prints c2pa-rs's whole reader JSON (the manifest store, as c2patool shows it)
 // Output: {"state": "Valid|Trusted|Invalid", "codes": [failure and informational codes], "activeManifest": label,
 //          "softBindings": [the active manifest's c2pa.soft-binding data]}
@@ -13,8 +13,9 @@ if (!file) {
   console.error('usage: node c2pa-read.mjs FILE [--trust ROOT.pem]');
   process.exit(2);
 }
-const trustIndex = args.indexOf('--trust');
-const trustPem = trustIndex >= 0 ? readFileSync(args[trustIndex + 1], 'utf8') : null;
+// --trust may be given more than once (e.g. the signer's root and a time-stamp authority's root): all are anchors.
+const trustFiles = args.flatMap((a, i) => (a === '--trust' && i + 1 < args.length ? [args[i + 1]] : []));
+const trustPem = trustFiles.length > 0 ? trustFiles.map((f) => readFileSync(f, 'utf8').trim()).join('\n') + '\n' : null;
 
 const require = createRequire(import.meta.url);
 const wasmPath = require.resolve('@contentauth/c2pa-wasm/c2pa.wasm');
@@ -28,6 +29,8 @@ const format = mediaTypes[extension] ?? 'application/octet-stream';
 const context = {
   verify: { verify_trust: true },
   trust: trustPem ? { trust_anchors: trustPem } : {},
+  // CAWG X.509 identities are judged against their own anchors in c2pa-rs (cawg_trust, separate from trust): the same roots.
+  cawg_trust: trustPem ? { trust_anchors: trustPem } : {},
 };
 
 try {

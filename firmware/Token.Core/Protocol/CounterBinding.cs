@@ -25,6 +25,13 @@ namespace ProvenanceDevice.Token.Protocol
         /// <summary>Binding offset meaning "no counter in these bytes" (e.g. an enrolment challenge).</summary>
         public const int NoBinding = 0xFFFF;
 
+        /// <summary>
+        /// Binding offset meaning "no counter in these bytes, and the press for them also covers the next SIGN of this
+        /// host session if it is bound" (PROTOCOL.md, "Identity and claim under one press"). Firmware without it refuses
+        /// the offset as lying beyond the bytes (BadPayload) before any press, so a host can try it safely.
+        /// </summary>
+        public const int PairedWithNext = 0xFFFE;
+
         /// <summary>The field name as a CBOR text string: what must appear exactly once.</summary>
         public static byte[] FieldNameBytes()
         {

@@ -47,7 +47,13 @@ namespace ProvenanceDevice.Token.Protocol
         /// <summary>True when the host names where the counter binding is.</summary>
         public bool Bound
         {
-            get { return BindingOffset != CounterBinding.NoBinding; }
+            get { return BindingOffset != CounterBinding.NoBinding && BindingOffset != CounterBinding.PairedWithNext; }
+        }
+
+        /// <summary>True when the press for this (unbound) SIGN also covers the next bound SIGN (an identity signature, then its claim).</summary>
+        public bool PairedWithNext
+        {
+            get { return BindingOffset == CounterBinding.PairedWithNext; }
         }
 
         /// <summary>The protocol 2 request payload, or the revision 3 one when <see cref="Midstate"/> is set.</summary>

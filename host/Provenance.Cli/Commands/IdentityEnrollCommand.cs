@@ -19,6 +19,12 @@ public sealed class IdentityEnrollCommand : Command
         Add(device);
         var makerRoot = DeviceAttestCommand.MakerRootOption();
         Add(makerRoot);
+        var cawgIdentity = new Option<bool>("--cawg-identity")
+        {
+            Description = "Also issue your identity certificate for this token's key, so every file it signs carries a CAWG identity assertion naming you "
+                + "(signed in the same button press; each file then uses two signature counter values).",
+        };
+        Add(cawgIdentity);
 
         SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(parseResult, cancellationToken, async (output, ct) =>
         {
@@ -31,7 +37,7 @@ public sealed class IdentityEnrollCommand : Command
             {
                 output.WriteLine("Enrolling the token at " + token.Endpoint + " under " + identity.Name + ".");
                 List<X509Certificate2> makerRoots = MakerRoots.Load(parseResult.GetValue(makerRoot) ?? [], MakerRoots.DefaultFolder);
-                X509Certificate2 certificate = await TokenEnrollment.EnrollAsync(token, unlocked, new TerminalPresencePrompt(output), makerRoots, ct).ConfigureAwait(false);
+                X509Certificate2 certificate = await TokenEnrollment.EnrollAsync(token, unlocked, parseResult.GetValue(cawgIdentity), new TerminalPresencePrompt(output), makerRoots, ct).ConfigureAwait(false);
                 string serial = TokenCertificateProfile.TokenSerialOf(certificate) ?? "?";
                 string protection = TokenCertificateProfile.KeyProtectionOf(certificate) switch
                 {
@@ -42,6 +48,9 @@ public sealed class IdentityEnrollCommand : Command
                 output.WriteLine("Enrolled token " + serial + ": " + protection + ", certificate " + certificate.SerialNumber
                     + ", valid until " + certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".");
                 output.WriteLine("Saved " + Path.Combine(identity.Directory, ArtistIdentity.TokensFolder, serial + ".pem"));
+                if (identity.FindIdentityCertificate(serial) is { } named && parseResult.GetValue(cawgIdentity))
+                    output.WriteLine("Saved " + Path.Combine(identity.Directory, ArtistIdentity.TokensFolder, serial + ArtistIdentity.IdentityCertificateSuffix)
+                        + ": your identity certificate (" + named.GetNameInfo(X509NameType.SimpleName, false) + ") for the CAWG identity assertion in every file this token signs.");
             }
 
             return ExitCodes.Success;

@@ -270,6 +270,7 @@ public sealed class SignCommand : Command
                     Console.Error.WriteLine($"note: {result.Output}: signature #{result.Counter} is not in your signing record ({CommandErrors.OneLine(unrecorded)}); 'prov device log' will list it as made elsewhere");
                 if (result.Manifest.TimeStampProblem is { } problem)
                     Console.Error.WriteLine($"note: {result.Output}: no time stamp was added ({CommandErrors.OneLine(problem)}); the signature stands, its time is the token's statement");
+                if (result.IdentityNote is { } identityNote && Signed == 1) Console.Error.WriteLine("note: " + identityNote);
                 if (result.DevelopmentIdentity && Signed == 1)
                     Console.Error.WriteLine("note: signed under the development identity, which names no artist; run 'prov identity create' and 'prov identity enroll' to sign as yourself");
             }
@@ -321,6 +322,7 @@ public sealed class SignCommand : Command
             ["logEntryHash"] = Convert.ToHexStringLower(result.LogEntryHash),
             ["timeStamped"] = result.Manifest.TimeStamped,
             ["timeStampProblem"] = result.Manifest.TimeStampProblem,
+            ["identityAsserted"] = result.IdentityAsserted,
             ["time"] = Rfc3339(DateTimeOffset.UtcNow),
         };
 

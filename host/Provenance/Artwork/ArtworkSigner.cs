@@ -44,6 +44,12 @@ public sealed record ArtworkSignResult(
 {
     /// <summary>Why the signature could not be kept in the artist's signing record (the file is signed all the same); null when it was.</summary>
     public string? RecordProblem { get; init; }
+
+    /// <summary>True when the file carries the artist's CAWG identity assertion (`cawg.identity`, X.509 credential).</summary>
+    public bool IdentityAsserted { get; init; }
+
+    /// <summary>Why an artist's file has no identity assertion (a token enrolled before identity certificates); null otherwise.</summary>
+    public string? IdentityNote { get; init; }
 }
 
 /// <summary>
@@ -81,8 +87,10 @@ public static class ArtworkSigner
         if (!info.HasKey) throw new InvalidOperationException($"token {info.Serial} has no signing key yet; run 'prov device init' first");
 
         var (chain, artist, isDevelopment) = await ResolveChainAsync(token, info, options, presence, cancellationToken).ConfigureAwait(false);
+        (X509Certificate2Collection? identityChain, string? identityNote) = ResolveIdentityChain(options, info.Serial, chain, isDevelopment);
         info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        long counter = info.Counter + 1;
+        // The CAWG identity is signed first (the claim references it), so the claim's counter is the one after it.
+        long counter = info.Counter + (identityChain is null ? 1 : 2);
         // Protocol 2 tokens check the counter the claim states before they sign (PROTOCOL.md, "Counter binding").
         bool bindCounter = info.ProtocolVersion >= 2;
 
@@ -102,7 +110,7 @@ public static class ArtworkSigner
             Xmp = handler is null ? null : ConsentXmp.Build(options.Consent, existingXmp, artist, options.Title),
             TimeStampAuthority = options.TimeStampAuthority,
         };
-        var signer = new TokenClaimSigner(token, chain, counter, presence, bindCounter ? info.Serial : null);
+        var signer = new TokenClaimSigner(token, chain, counter, presence, bindCounter ? info.Serial : null) { IdentityChain = identityChain };
         // Formats we cannot embed in get a `.c2pa` sidecar beside the output (ManifestSigner decides).
         SignResult manifest;
         try
@@ -115,12 +123,37 @@ public static class ArtworkSigner
             throw new OutputExistsException(e.FilePath);
         }
         string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');
-        // Issue 15: the artist's record of what her prov signed, beside the token's own log (`prov device log`).
+        // Issue 15: the artist's record of what her prov signed, beside the token's own log (`prov device log`). The CAWG
+        // identity signature used a counter of its own: kept too, so the log's check does not call it made elsewhere.
+        if (signer.IdentitySignature is { } identitySignature)
+        {
+            SigningRecord.TryAdd(new SignatureRecord(info.Serial, identitySignature.Counter, "identity", Path.GetFullPath(output),
+                Convert.ToHexStringLower(manifest.DataHash), Convert.ToHexStringLower(identitySignature.LogEntryHash), DateTimeOffset.UtcNow,
+                manifest.TimeStampTime, false), options.SigningRecordPath);
+        }
         string? recordProblem = SigningRecord.TryAdd(new SignatureRecord(info.Serial, counter, "artwork", Path.GetFullPath(output),
             Convert.ToHexStringLower(manifest.DataHash), Convert.ToHexStringLower(signer.LastSignature!.LogEntryHash), DateTimeOffset.UtcNow,
             manifest.TimeStampTime, bindCounter), options.SigningRecordPath);
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
-            isDevelopment, signer.LastSignature!.LogEntryHash, manifest) { RecordProblem = recordProblem };
+            isDevelopment, signer.LastSignature!.LogEntryHash, manifest) { RecordProblem = recordProblem, IdentityAsserted = identityChain is not null, IdentityNote = identityNote };
+    }
+
+    /// <summary>
+    /// The artist's identity chain for the CAWG identity assertion (her identity certificate for this token's key, then
+    /// her root), or null with the reason: the development identity names no artist, and a token enrolled without
+    /// `--cawg-identity` (or before prov issued identity certificates) has none until it is enrolled again with it.
+    /// </summary>
+    private static (X509Certificate2Collection? Chain, string? Note) ResolveIdentityChain(ArtworkSignOptions options, string serial, X509Certificate2Collection signingChain, bool isDevelopment)
+    {
+        if (isDevelopment) return (null, null);
+        ArtistIdentity identity = ArtistIdentity.Load(options.IdentityDirectory ?? ProvPaths.Identity);
+        X509Certificate2? certificate = identity.FindIdentityCertificate(serial);
+        if (certificate is null || !certificate.PublicKey.EncodedKeyValue.RawData.AsSpan().SequenceEqual(signingChain[0].PublicKey.EncodedKeyValue.RawData))
+        {
+            return (null, $"token {serial} has no identity certificate of {identity.Name} for its key (enrolled without --cawg-identity, or before prov issued them), "
+                + "so the file carries no CAWG identity assertion naming her; 'prov identity enroll --cawg-identity' adds one for the next signatures");
+        }
+        return ([certificate, identity.RootCertificate], null);
     }
 
     /// <summary>

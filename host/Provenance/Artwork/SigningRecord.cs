@@ -9,7 +9,7 @@ namespace Provenance.Artwork;
 /// <summary>One signature the artist's prov asked a token for, as the signing record keeps it.</summary>
 /// <param name="TokenSerial">The token that signed.</param>
 /// <param name="Counter">The token's counter value for this signature (the one bound into the claim on protocol 2).</param>
-/// <param name="Kind">"artwork" (a file signed) or "enrollment" (the challenge a token signs to be certified).</param>
+/// <param name="Kind">"artwork" (a file signed), "identity" (the CAWG identity signature made for that file in the same press), "external" (a signature for another tool, prov c2patool-signer) or "enrollment" (the challenge a token signs to be certified).</param>
 /// <param name="File">The signed file (full path as written), or null for an enrollment.</param>
 /// <param name="DataHash">The file's hard-binding hash (c2pa.hash.data, hex), or null.</param>
 /// <param name="LogEntryHash">The token's log entry for this signature (hex): ties the record to `prov device log`.</param>

@@ -13,7 +13,7 @@ namespace Provenance.Artwork;
 /// The C2PA engine's signer, backed by the token: the to-be-signed bytes go to the token, which hashes and signs
 /// them; no private key is ever on this side.
 /// </summary>
-public sealed class TokenClaimSigner : IClaimSigner
+public sealed class TokenClaimSigner : IClaimSigner, IIdentityCredentialSigner
 {
     private readonly IToken _token;
     private readonly IPresencePrompt? _presence;
@@ -40,6 +40,55 @@ public sealed class TokenClaimSigner : IClaimSigner
     }
 
     public X509Certificate2Collection Chain { get; }
+
+    /// <summary>
+    /// The artist's identity certificate chain (same token key, a certificate naming her; Identity/README.md) for the
+    /// CAWG identity assertion; null writes none.
+    /// </summary>
+    public X509Certificate2Collection? IdentityChain { get; init; }
+
+    /// <summary>
+    /// Signs the identity's Sig_structure first, asking the token to let that press also cover the claim's bound SIGN
+    /// that follows (PROTOCOL.md, "Identity and claim under one press"); a token without that asks for a second press.
+    /// </summary>
+    public async Task<byte[]> SignIdentityAsync(byte[] toBeSigned, CancellationToken cancellationToken)
+    {
+        X509Certificate2Collection chain = IdentityChain ?? throw new InvalidOperationException("no identity certificate to sign with");
+        TokenSignature signature;
+        if (_boundSerial is null)
+        {
+            // A protocol 1 token knows no binding offsets (it would sign the request header too): a press for each.
+            signature = await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            try
+            {
+                signature = await _token.SignPairedAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NotSupportedException || e is TokenErrorException { Code: ErrorCode.BadPayload })
+            {
+                // Older firmware refuses the offset before the press and consumes nothing: sign as before, with a press of its own.
+                signature = await _token.SignAsync(toBeSigned, _presence, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (!SignatureVerifies(chain[0], toBeSigned, signature.Signature))
+        {
+            throw new TokenSignatureMismatchException(
+                $"the token's identity signature #{signature.Counter} does not verify with the key of the artist's identity certificate; nothing was written");
+        }
+        // The claim's counter is one above the identity's: the manifest already states it.
+        if (signature.Counter >= _expectedCounter)
+        {
+            throw new InvalidOperationException(
+                $"the token used counter {signature.Counter} for the identity signature, but the manifest states {_expectedCounter} for the claim (another program signed with this token at the same moment); nothing was written, sign again");
+        }
+        IdentitySignature = signature;
+        return signature.Signature;
+    }
+
+    /// <summary>The token's reply to the identity signature (its own counter and log entry), when one was made.</summary>
+    public TokenSignature? IdentitySignature { get; private set; }
 
     /// <summary>The token's reply to the last signature (counter and log entry hash).</summary>
     public TokenSignature? LastSignature { get; private set; }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using Provenance.C2pa.Jumbf;
@@ -64,6 +65,12 @@ public sealed class ManifestSigner
         if (request.ArtistName != null || request.Title != null) assertionBoxes.Add(Assertions.CreativeWork(request.ArtistName, request.Title));
         assertionBoxes.Add(Assertions.Token(request.TokenSerial, request.TokenCounter, request.KeyProtection));
         if (Fingerprint(input) is { } code) assertionBoxes.Add(Assertions.SoftBinding(IsccImageCode.Algorithm, code.ToString()));
+        // CAWG identity 1.1 §5: the artist's identity, bound to this claim's assertions; signed once their hashes are final.
+        var identity = signer as IIdentityCredentialSigner;
+        X509Certificate2Collection? identityChain = identity?.IdentityChain is { Count: > 0 } chain ? chain : null;
+        byte[]? identityHeader = identityChain is null ? null : ClaimSignature.ProtectedHeader(CoseAlgorithms.ES256, identityChain);
+        int identityIndex = assertionBoxes.Count;
+        if (identityHeader != null) assertionBoxes.Add(IdentityBox(assertionBoxes, identityIndex, Assertions.CborBox(AssertionLabels.DataHash, new byte[1]), identityHeader, placeholder: true, new byte[Es256SignatureLength]));
 
         byte[] hashPlaceholder = Assertions.DataHashCbor([new HashRange(0, 0)], new byte[32], HashPadReserve, worstCaseIntegers: true);
         byte[] protectedHeader = ClaimSignature.ProtectedHeader(CoseAlgorithms.ES256, signer.Chain);
@@ -89,6 +96,18 @@ public sealed class ManifestSigner
 
         byte[] hashCbor = Padding.Fit(pad => Assertions.DataHashCbor(placement.Exclusions, dataHash, pad), hashPlaceholder.Length)
             ?? throw new InvalidOperationException($"{placement.Exclusions.Count} exclusion ranges do not fit the data-hash reservation");
+        if (identityHeader != null)
+        {
+            JumbfSuperBox dataHashBox = Assertions.CborBox(AssertionLabels.DataHash, hashCbor);
+            byte[] identityPayload = IdentityPayload(assertionBoxes, identityIndex, dataHashBox, placeholder: false);
+            byte[] identitySignature = await identity!.SignIdentityAsync(IdentityAssertionWriter.ToBeSigned(identityHeader, identityPayload), cancellationToken).ConfigureAwait(false);
+            if (identitySignature.Length != Es256SignatureLength)
+                throw new CryptographicException($"the identity signer returned {identitySignature.Length} bytes; an ES256 signature is r‖s, {Es256SignatureLength} bytes");
+            JumbfSuperBox identityBox = Assertions.CborBox(IdentityAssertionWriter.Label, IdentityAssertionWriter.Assertion(identityPayload, identityHeader, identitySignature));
+            if (JumbfWriter.Write(identityBox).Length != JumbfWriter.Write(assertionBoxes[identityIndex]).Length)
+                throw new InvalidOperationException("the identity assertion changed size between placeholder and final store");
+            assertionBoxes[identityIndex] = identityBox;
+        }
         byte[] claim = BuildClaim(label, instanceId, request, assertionBoxes, hashCbor);
         if (claim.Length != claimPlaceholder.Length) throw new InvalidOperationException("the claim changed size between placeholder and final store");
 
@@ -224,6 +243,28 @@ public sealed class ManifestSigner
         for (int i = 0; i < a.Count; i++) if (a[i] != b[i]) return false;
         return true;
     }
+
+    /// <summary>
+    /// The identity's signer payload: every assertion before it except the parent ingredient (the artist vouches for
+    /// what she states, not for an earlier file's credentials), and the hard binding, which CAWG identity 1.1 §7
+    /// requires. With <paramref name="placeholder"/> the hashes are zeros of the same length.
+    /// </summary>
+    private static byte[] IdentityPayload(List<JumbfSuperBox> assertionBoxes, int identityIndex, JumbfSuperBox dataHashBox, bool placeholder)
+    {
+        var references = new List<HashedUri>();
+        for (int i = 0; i < identityIndex; i++)
+        {
+            JumbfSuperBox box = assertionBoxes[i];
+            if (box.Label == AssertionLabels.IngredientV3) continue;
+            references.Add(new HashedUri("self#jumbf=c2pa.assertions/" + box.Label, placeholder ? new byte[32] : ManifestStore.BoxHash(box, "sha256")));
+        }
+        references.Add(new HashedUri("self#jumbf=c2pa.assertions/" + AssertionLabels.DataHash, placeholder ? new byte[32] : ManifestStore.BoxHash(dataHashBox, "sha256")));
+        return IdentityAssertionWriter.SignerPayload(references, [IdentityAssertionWriter.CreatorRole]);
+    }
+
+    private static JumbfSuperBox IdentityBox(List<JumbfSuperBox> assertionBoxes, int identityIndex, JumbfSuperBox dataHashBox, byte[] identityHeader, bool placeholder, byte[] signature) =>
+        Assertions.CborBox(IdentityAssertionWriter.Label,
+            IdentityAssertionWriter.Assertion(IdentityPayload(assertionBoxes, identityIndex, dataHashBox, placeholder), identityHeader, signature));
 
     private static byte[] BuildClaim(string label, string instanceId, SigningRequest request, List<JumbfSuperBox> assertionBoxes, byte[] hashCbor)
     {

@@ -33,6 +33,14 @@ public interface IToken : System.IAsyncDisposable
     /// (<see cref="ChipAttestationVerifier"/>), or null from a token that cannot say.
     /// </summary>
     Task<TokenAttestation?> GetAttestationAsync(CancellationToken cancellationToken = default) => Task.FromResult<TokenAttestation?>(null);
+
+    /// <summary>
+    /// An unbound SIGN whose press also covers the next SIGN of this connection if that one is bound (firmware/PROTOCOL.md,
+    /// "Identity and claim under one press"): the CAWG identity signature, then its claim. Firmware without it answers
+    /// <c>BadPayload</c> before asking for the button.
+    /// </summary>
+    Task<TokenSignature> SignPairedAsync(byte[] toBeSigned, IPresencePrompt? presence, CancellationToken cancellationToken = default) =>
+        throw new System.NotSupportedException(Endpoint + " cannot carry a press to the next signature");
 }
 
 /// <summary>User-presence callback (Yubico's KeyCollector touch request, in our words).</summary>

@@ -191,6 +191,14 @@ public sealed class TokenClient : IToken
     }
 
     /// <inheritdoc/>
+    public Task<TokenSignature> SignPairedAsync(byte[] toBeSigned, IPresencePrompt? presence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(toBeSigned);
+        if (toBeSigned.Length == 0) throw new ArgumentException("nothing to sign", nameof(toBeSigned));
+        return SignPayloadAsync(new SignRequest { ToBeSigned = toBeSigned, BindingOffset = CounterBinding.PairedWithNext }.Encode(), toBeSigned.Length, presence, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<TokenSignature> SignBoundAsync(byte[] toBeSigned, int bindingOffset, IPresencePrompt? presence, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(toBeSigned);

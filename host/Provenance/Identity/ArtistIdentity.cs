@@ -197,6 +197,22 @@ public sealed class ArtistIdentity
 
     internal string TokenCertificatePath(string tokenSerial) => Path.Combine(Directory, TokensFolder, tokenSerial + ".pem");
 
+    internal string IdentityCertificatePath(string tokenSerial) => Path.Combine(Directory, TokensFolder, tokenSerial + IdentityCertificateSuffix);
+
+    /// <summary>The artist's identity certificate issued with token <paramref name="tokenSerial"/>'s key, tokens/&lt;serial&gt;.identity.crt (PEM; not .pem, which names token certificates).</summary>
+    public const string IdentityCertificateSuffix = ".identity.crt";
+
+    /// <summary>
+    /// The artist's identity certificate for the token's key (CAWG identity assertion), or null when the token was
+    /// enrolled before prov issued them (re-enroll to add one) or never enrolled here.
+    /// </summary>
+    public X509Certificate2? FindIdentityCertificate(string tokenSerial)
+    {
+        if (!TokenCertificateProfile.IsWellFormedSerial(tokenSerial)) return null;
+        string path = IdentityCertificatePath(tokenSerial);
+        return File.Exists(path) ? ReadCertificatePem(path) : null;
+    }
+
     internal static ArtistIdentity CreateCore(string name, string? email, string? url, string directory, bool isDevelopment, Func<ECDsa, string> exportKey)
     {
         ArgumentNullException.ThrowIfNull(directory);

@@ -28,15 +28,28 @@ public static class TokenEnrollment
     /// The token asks for its button, so <paramref name="presence"/> is told when to press it.
     /// </summary>
     /// <exception cref="EnrollmentException">The token has no key, reports an unusable serial or key, or its signature does not verify.</exception>
-    public static async Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence = null, CancellationToken cancellationToken = default)
-        => await EnrollAsync(token, root, presence, makerRoots: null, cancellationToken).ConfigureAwait(false);
+    public static Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence = null, CancellationToken cancellationToken = default) =>
+        EnrollAsync(token, root, cawgIdentity: false, presence, makerRoots: null, cancellationToken);
 
     /// <summary>
     /// As above; with <paramref name="makerRoots"/> (chip makers' root certificates the artist trusts, e.g. Microchip's), a
     /// secure-element token is asked for its chip's attestation, and when it verifies up to one of them for this very key the
     /// certificate records the key protection as <see cref="TokenCertificateProfile.Attested"/> instead of the token's statement.
     /// </summary>
-    public static async Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence, IReadOnlyCollection<X509Certificate2>? makerRoots, CancellationToken cancellationToken = default)
+    public static Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, IPresencePrompt? presence, IReadOnlyCollection<X509Certificate2>? makerRoots, CancellationToken cancellationToken = default) =>
+        EnrollAsync(token, root, cawgIdentity: false, presence, makerRoots, cancellationToken);
+
+    /// <summary>
+    /// As above; with <paramref name="cawgIdentity"/> the root also issues the artist's identity certificate for the
+    /// same key (tokens/&lt;serial&gt;.identity.crt), and from then on `prov sign` binds her identity into every file
+    /// with a `cawg.identity` assertion (Identity/README.md, "The artist's identity in every file").
+    /// </summary>
+    public static Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, bool cawgIdentity, IPresencePrompt? presence = null, CancellationToken cancellationToken = default) =>
+        EnrollAsync(token, root, cawgIdentity, presence, makerRoots: null, cancellationToken);
+
+    /// <summary>Enrollment with every choice: the CAWG identity certificate and the chip makers' roots for attestation.</summary>
+    public static async Task<X509Certificate2> EnrollAsync(IToken token, UnlockedIdentity root, bool cawgIdentity, IPresencePrompt? presence,
+        IReadOnlyCollection<X509Certificate2>? makerRoots, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(root);
@@ -115,7 +128,7 @@ public static class TokenEnrollment
             }
         }
 
-        return root.IssueTokenCertificate(info.Serial, info.Board, keyProtection, tokenKey);
+        return root.IssueTokenCertificate(info.Serial, info.Board, keyProtection, tokenKey, cawgIdentity);
     }
 
     /// <summary>"prov-enroll-v1" ‖ 0x00 ‖ UTF-8 serial ‖ 0x00 ‖ nonce.</summary>

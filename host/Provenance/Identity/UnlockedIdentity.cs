@@ -56,6 +56,9 @@ public sealed class UnlockedIdentity : IDisposable
             }
 
             DateTimeOffset now = DateTimeOffset.UtcNow;
+            // The artist's identity certificate certifies the same token key: a thief must not keep signing as her.
+            if (Identity.FindIdentityCertificate(tokenSerial) is { } identityCertificate)
+                issued.Add(issued[^1] with { CertificateSerial = identityCertificate.SerialNumber });
             foreach (EnrolledToken certificate in issued)
             {
                 int existing = ledger.Revoked.FindIndex(r => r.CertificateSerial == certificate.CertificateSerial);
@@ -91,7 +94,7 @@ public sealed class UnlockedIdentity : IDisposable
     }
 
     /// <summary>Issues and stores the end-entity certificate of a token whose key possession was already proven.</summary>
-    internal X509Certificate2 IssueTokenCertificate(string tokenSerial, string board, string keyProtection, ECDsa tokenPublicKey)
+    internal X509Certificate2 IssueTokenCertificate(string tokenSerial, string board, string keyProtection, ECDsa tokenPublicKey, bool cawgIdentity = false)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         X509Certificate2 root = Identity.RootCertificate;
@@ -130,6 +133,8 @@ public sealed class UnlockedIdentity : IDisposable
 
         X509Certificate2 leaf = request.Create(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), notBefore, notAfter, TokenCertificateProfile.RandomSerialNumber());
 
+        // The identity certificate first: a token certificate on disk without it would look like an enrolment without it.
+        if (cawgIdentity) IssueIdentityCertificate(tokenSerial, tokenPublicKey, notBefore, notAfter);
         AtomicFile.WriteText(Identity.TokenCertificatePath(tokenSerial), PemEncoding.WriteString("CERTIFICATE", leaf.RawData) + "\n", overwrite: true);
         IdentityLedger.Update(Identity.Directory, ledger =>
         {
@@ -138,6 +143,35 @@ public sealed class UnlockedIdentity : IDisposable
             return ledger;
         });
         return leaf;
+    }
+
+    /// <summary>
+    /// The artist's identity certificate for the CAWG identity assertion (CAWG identity 1.1 §8.2, X.509 credential):
+    /// it names the artist herself (CN, e-mail, web address), not the token, and certifies the same token key as the
+    /// token certificate (Identity/README.md, "The artist's identity in every file"). Stored as tokens/&lt;serial&gt;.identity.crt (PEM; not .pem, which names token certificates);
+    /// revoking the token revokes it too.
+    /// </summary>
+    private void IssueIdentityCertificate(string tokenSerial, ECDsa tokenPublicKey, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var subject = new X500DistinguishedNameBuilder();
+        if (Identity.Email is { Length: > 0 } email) subject.AddEmailAddress(email);
+        subject.AddCommonName(Identity.Name);
+        subject.AddOrganizationName(Identity.Name);
+        var request = new CertificateRequest(subject.Build(), tokenPublicKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        // CAWG identity 1.1 §8.2.4 (interim trust model): the S/MIME EKU; documentSigning as for the claim signer.
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid(TokenCertificateProfile.EmailProtectionOid), new Oid(TokenCertificateProfile.DocumentSigningOid)], critical: false));
+        var names = new SubjectAlternativeNameBuilder();
+        bool anyName = false;
+        if (Identity.Email is { Length: > 0 } mail) { names.AddEmailAddress(mail); anyName = true; }
+        if (Identity.Url is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out Uri? uri)) { names.AddUri(uri); anyName = true; }
+        if (anyName) request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(RootSubjectKeyIdentifier()));
+        X509Certificate2 certificate = request.Create(Identity.RootCertificate.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), notBefore, notAfter, TokenCertificateProfile.RandomSerialNumber());
+        AtomicFile.WriteText(Identity.IdentityCertificatePath(tokenSerial), PemEncoding.WriteString("CERTIFICATE", certificate.RawData) + "\n", overwrite: true);
     }
 
     private byte[] IssueCrl(IdentityLedger ledger, DateTimeOffset now)

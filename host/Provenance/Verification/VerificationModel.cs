@@ -48,6 +48,8 @@ public static class VerificationModel
         // Issue 15: a token revoked from signature N on; this one came before and keeps its verdict.
         if (report.RevokedFromCounter is { } lostAt && !failed)
             notes.Add($"token reported lost at signature {lostAt}; this signature came before");
+        if (signatureVerified && UnboundTokenSerial(report, token) is { } unbound)
+            notes.Add($"token {unbound} did not bind its counter into this claim (signed through another C2PA tool with 'prov c2patool-signer', or before protocol 2), so a revocation of the token from any signature on covers it");
         if (signatureVerified)
         {
             if (source != null && token != null) reasons.Add("The source type is the artist's declaration, not observed by the token.");
@@ -150,6 +152,13 @@ public static class VerificationModel
             return null;
         }
     }
+
+    /// <summary>
+    /// The serial of the token whose certificate signed, when the claim carries no counter that token bound (issue 15:
+    /// such a signature counts as made after any revocation of the token); null otherwise.
+    /// </summary>
+    private static string? UnboundTokenSerial(ValidationReport report, TokenFacts? token) =>
+        report.Signer is { } leaf && token is not { CounterBound: true } && TokenCertificateProfile.TokenSerialOf(leaf) is { } serial ? serial : null;
 
     private static TokenFacts? TokenOf(ValidationReport report)
     {

@@ -51,7 +51,33 @@ public sealed class TimeStampTests : IDisposable
         JsonElement file = await VerifyAsync(signed);
         Assert.Contains("timeStamp.validated", file.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
         Assert.True(file.GetProperty("time").GetProperty("timeStamped").GetBoolean());
+
+        // The same file in c2pa-rs, with the signer's root and the TSA's root as anchors.
+        string? interop = ServeTests.FindInterop();
+        if (interop is null || !Directory.Exists(Path.Combine(interop, "node_modules", "@contentauth", "c2pa-wasm")))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "CI must have tests/interop/node_modules (see .ci/run)");
+            return;
+        }
+        string signerRoot = Path.Combine(_prov.Home, "development-identity", "root.pem");
+        string tsaRoot = Path.Combine(_work, "tsa-root.pem");
+        File.WriteAllText(tsaRoot, _pki.Root.ExportCertificatePem());
+        JsonElement both = await HtmlReportTests.RunNodeAsync(interop, "c2pa-read.mjs", signed, "--trust", signerRoot, "--trust", tsaRoot, "--verbose");
+        Assert.True(both.GetProperty("state").GetString() == "Trusted", both.ToString());
+        Assert.Contains("timeStamp.validated", C2paRsSuccessCodes(both));
+        Assert.Contains("timeStamp.trusted", C2paRsSuccessCodes(both));
+
+        // Without the TSA's root c2pa-rs still matches the time stamp to the signature (validated) but says the TSA is
+        // untrusted (informational): the stamp no longer vouches for the time, and the file stays Trusted.
+        JsonElement signerOnly = await HtmlReportTests.RunNodeAsync(interop, "c2pa-read.mjs", signed, "--trust", signerRoot, "--verbose");
+        Assert.True(signerOnly.GetProperty("state").GetString() == "Trusted", signerOnly.ToString());
+        Assert.Contains("timeStamp.validated", C2paRsSuccessCodes(signerOnly));
+        Assert.DoesNotContain("timeStamp.trusted", C2paRsSuccessCodes(signerOnly));
+        Assert.Contains("timeStamp.untrusted", signerOnly.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
     }
+
+    private static string[] C2paRsSuccessCodes(JsonElement result) =>
+        [.. result.GetProperty("validation").GetProperty("activeManifest").GetProperty("success").EnumerateArray().Select(s => s.GetProperty("code").GetString()!)];
 
     [Fact]
     public async Task TheDefaultTsaStampsEverySignatureOfABatch()

@@ -74,7 +74,7 @@ public static class IdentityAssertionValidator
         switch (payload.SigType)
         {
             case CawgCodes.X509SigType:
-                (issuer, trusted) = X509IdentityVerifier.Verify(payload, identity.Signature, log, trust, now);
+                (issuer, trusted) = X509IdentityVerifier.Verify(payload, identity.Signature, log, trust, now, claim.TokenBinding?.Counter);
                 verified = issuer != null;
                 // c2pa-rs says well-formed even after a padding or reference fault; only a faultless identity is here.
                 if (verified && !log.AnyFailure) log.Add(CawgCodes.WellFormed, "the X.509 identity assertion is well formed and its signature valid");

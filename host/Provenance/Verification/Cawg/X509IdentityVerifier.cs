@@ -15,7 +15,8 @@ namespace Provenance.Verification.Cawg;
 internal static class X509IdentityVerifier
 {
     /// <summary>The signing certificate's subject when the signature verified, else null.</summary>
-    public static (string? Subject, bool Trusted) Verify(SignerPayload payload, byte[] signature, IdentityStatusLog log, TrustSettings trust, DateTimeOffset now)
+    /// <param name="boundCounter">The counter the token bound into the claim (issue 15), or null: decides whether a revocation from signature N on covers this identity.</param>
+    public static (string? Subject, bool Trusted) Verify(SignerPayload payload, byte[] signature, IdentityStatusLog log, TrustSettings trust, DateTimeOffset now, long? boundCounter = null)
     {
         ParsedCoseSign1 cose;
         var chain = new List<X509Certificate2>();
@@ -84,6 +85,19 @@ internal static class X509IdentityVerifier
         if (when < leaf.NotBefore.ToUniversalTime() || when > leaf.NotAfter.ToUniversalTime())
         {
             log.Add(CawgCodes.X509SignatureOutsideValidity, $"the identity's certificate is not valid at {when:yyyy-MM-dd HH:mm} UTC");
+            return (subject, false);
+        }
+        // The artist's identity certificate certifies her token's key, so a revoked token revokes it (Identity/README.md).
+        // From signature N on: only a counter the token bound into this claim places it before N (issue 15, fail safe);
+        // the identity signature was made in the same press, just before the claim's.
+        var issuers = new List<X509Certificate2>(chain.GetRange(1, chain.Count - 1));
+        issuers.AddRange(trust.Anchors);
+        CertificateChecks.Revocation revocation = CertificateChecks.RevocationOf(leaf, issuers, trust.Crls);
+        if (revocation.Revoked && !(revocation.FromCounter is { } lostAt && boundCounter is { } counter && counter < lostAt))
+        {
+            log.Add(CawgCodes.X509CredentialInvalid, revocation.FromCounter is { } from
+                ? $"the identity's certificate ({subject}) was revoked from signature {from} on, and this claim's counter does not place it before"
+                : $"the identity's certificate ({subject}) has been revoked");
             return (subject, false);
         }
         X509Certificate2? anchor = CertificateChecks.AnchorFor(leaf, chain.GetRange(1, chain.Count - 1), trust.Anchors, when);
