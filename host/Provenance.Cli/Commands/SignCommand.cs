@@ -49,6 +49,10 @@ public sealed class SignCommand : Command
     };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per file (JSON lines), then a summary object for a batch." };
+    private readonly Option<bool> _history = new("--history")
+    {
+        Description = "Sign as a saved version of the work: its previous version ('prov history') becomes its parent, so the last file carries a verifiable history of its making.",
+    };
 
     public SignCommand()
         : base("sign", "Sign artwork with the token and embed Content Credentials.")
@@ -56,7 +60,7 @@ public sealed class SignCommand : Command
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
         _tsa.Validators.Add(TimeStampAuthorityValidator);
         Arguments.Add(_paths);
-        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json }) Options.Add(option);
+        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json, _history }) Options.Add(option);
         Validators.Add(result =>
         {
             if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE|DIR or --in-place.");
@@ -88,6 +92,7 @@ public sealed class SignCommand : Command
             Consent = ConsentStore.Load(),
             TimeStampAuthority = ChooseTimeStampAuthority(parse.GetValue(_tsa), defaults),
             Overwrite = force,
+            History = parse.GetValue(_history) ? Provenance.History.HistoryStore.Default : null,
         };
         List<SignItem> items = SignBatch.Plan(paths, output, inPlace);
         var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single);
@@ -201,7 +206,12 @@ public sealed class SignCommand : Command
                         }
                     }
                 }
-                if (item.FromFolder && !force && ArtworkSigner.HasCredentials(item.Input, handler))
+                if (options.History is { } history && ArtworkSigner.IsLatestVersion(item.Input, handler, history))
+                {
+                    Report(item, "skipped", "unchanged since its latest version was signed");
+                    return;
+                }
+                if (item.FromFolder && !force && options.History is null && ArtworkSigner.HasCredentials(item.Input, handler))
                 {
                     Report(item, "skipped", "already signed (--force signs it again)");
                     return;
@@ -216,6 +226,7 @@ public sealed class SignCommand : Command
                 ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, _session.Token, options, _session.Presence, null, cancellationToken);
                 Signed++;
                 Print(Signed_(item, result), $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
+                    + (result.Version is { } version ? $", version {version.Number}" + (result.Parent is { } parent ? $" (parent: {parent})" : " (the first)") : "")
                     + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
                 if (result.Manifest.TimeStampProblem is { } problem)
                     Console.Error.WriteLine($"note: {result.Output}: no time stamp was added ({CommandErrors.OneLine(problem)}); the signature stands, its time is the token's statement");
@@ -252,6 +263,8 @@ public sealed class SignCommand : Command
             ["timeStamped"] = result.Manifest.TimeStamped,
             ["timeStampProblem"] = result.Manifest.TimeStampProblem,
             ["time"] = Rfc3339(DateTimeOffset.UtcNow),
+            ["historyVersion"] = result.Version?.Number,
+            ["parent"] = result.Parent,
         };
 
         private void Report(SignItem item, string status, string reason)

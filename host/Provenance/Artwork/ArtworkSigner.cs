@@ -7,6 +7,7 @@ using Provenance.C2pa;
 using Provenance.Consent;
 using Provenance.Device;
 using Provenance.Formats;
+using Provenance.History;
 using Provenance.Identity;
 using Provenance.IO;
 
@@ -25,6 +26,12 @@ public sealed record ArtworkSignOptions
     public string? DevelopmentIdentityDirectory { get; init; }
     /// <summary>Replace an output (or its sidecar) that already exists; off unless the artist said --force or --in-place.</summary>
     public bool Overwrite { get; init; }
+    /// <summary>
+    /// Sign as a saved version of the work (issue 16): its previous version in this history (or, for an export, the
+    /// latest version of the native file beside it) becomes its one `parentOf` ingredient, and the version is recorded.
+    /// Null: no history.
+    /// </summary>
+    public HistoryStore? History { get; init; }
 }
 
 /// <summary>What signing one file did.</summary>
@@ -38,7 +45,14 @@ public sealed record ArtworkSignResult(
     string Signer,
     bool DevelopmentIdentity,
     byte[] LogEntryHash,
-    SignResult Manifest);
+    SignResult Manifest)
+{
+    /// <summary>The version the history recorded, when signing with a history.</summary>
+    public HistoryVersion? Version { get; init; }
+
+    /// <summary>Where the parent came from: "previous version", "native file PATH", "the file's own credentials", or null for a first version.</summary>
+    public string? Parent { get; init; }
+}
 
 /// <summary>
 /// Signs artwork with the token: picks the certificate chain (the artist's enrolled token certificate, or the
@@ -75,6 +89,7 @@ public static class ArtworkSigner
         if (!info.HasKey) throw new InvalidOperationException($"token {info.Serial} has no signing key yet; run 'prov device init' first");
 
         var (chain, artist, isDevelopment) = await ResolveChainAsync(token, info, options, presence, cancellationToken).ConfigureAwait(false);
+        HistoryParent? parent = options.History is { } history ? HistoryParentOf(history, input) : null;
         info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         long counter = info.Counter + 1;
         // Protocol 2 tokens check the counter the claim states before they sign (PROTOCOL.md, "Counter binding").
@@ -95,6 +110,10 @@ public static class ArtworkSigner
             // IPTC consent in the file's own XMP, written before hashing so the signature covers it.
             Xmp = handler is null ? null : ConsentXmp.Build(options.Consent, existingXmp, artist, options.Title),
             TimeStampAuthority = options.TimeStampAuthority,
+            ParentStore = parent?.Store,
+            // C2PA 2.2 §18.13.4.4: a saved version was changed with drawing tools; an export was converted from the native file.
+            EditAction = parent is null ? null : parent.ParentWork is null ? "c2pa.drawing" : "c2pa.converted",
+            When = DateTimeOffset.UtcNow,
         };
         var signer = new TokenClaimSigner(token, chain, counter, presence, bindCounter ? info.Serial : null);
         // Formats we cannot embed in get a `.c2pa` sidecar beside the output (ManifestSigner decides).
@@ -109,8 +128,67 @@ public static class ArtworkSigner
             throw new OutputExistsException(e.FilePath);
         }
         string format = handler?.FormatName ?? SidecarHandler.Extension.TrimStart('.');
+        HistoryVersion? version = null;
+        if (options.History is { } kept && manifest.Store is { } store)
+        {
+            // The token has signed and the file is written: the version is recorded now, so the next save chains to it.
+            version = kept.Record(input, store, manifest.ManifestLabel, manifest.DataHash, info.Serial, counter, request.When ?? DateTimeOffset.UtcNow,
+                parent?.PreviousNumber, parent?.ParentWork);
+        }
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
-            isDevelopment, signer.LastSignature!.LogEntryHash, manifest);
+            isDevelopment, signer.LastSignature!.LogEntryHash, manifest)
+        {
+            Version = version,
+            Parent = parent is null ? (manifest.HasParentIngredient ? "the file's own credentials" : null)
+                : parent.ParentWork is { } native ? "the latest version of " + native : $"version {parent.PreviousNumber}",
+        };
+    }
+
+    /// <summary>The parent a saved version takes from the history (issue 16).</summary>
+    /// <param name="Store">The parent version's complete manifest store.</param>
+    /// <param name="PreviousNumber">The parent's version number in this work's history, or null when it is another work's.</param>
+    /// <param name="ParentWork">The native work an export was made from, or null.</param>
+    private sealed record HistoryParent(byte[] Store, int? PreviousNumber, string? ParentWork);
+
+    /// <summary>
+    /// An export (PNG, JPEG…) of a native drawing beside it takes that drawing's latest version, so it carries the whole
+    /// chain; any other work its own latest version. Null for a first version: a file with credentials of its own (an
+    /// imported starting point) then keeps them as its parent, as re-signing always does.
+    /// </summary>
+    private static HistoryParent? HistoryParentOf(HistoryStore history, string input)
+    {
+        if (history.NativeSourceOf(input) is { Latest: { } native } nativeWork)
+            return new HistoryParent(history.StoreOf(nativeWork.Path, native.Number), null, nativeWork.Path);
+        if (history.Find(input) is { Latest: { } latest })
+            return new HistoryParent(history.StoreOf(input, latest.Number), latest.Number, null);
+        return null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is still the latest version the history signed: its embedded manifest is that
+    /// version's, or (a file signed with a sidecar) its bytes hash to the asset hash that version was signed over.
+    /// A drawing app that saved again rewrote the file, so this is false and the save is a new version.
+    /// </summary>
+    public static bool IsLatestVersion(string path, IAssetHandler? handler, HistoryStore history)
+    {
+        if (history.Find(path) is not { Latest: { } latest }) return false;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (handler is { CanWrite: true })
+        {
+            byte[]? embedded = handler.ReadManifestStore(stream);
+            if (embedded is null) return false;
+            try
+            {
+                return ManifestStore.Parse(embedded).Active?.Label == latest.Manifest;
+            }
+            catch (Provenance.C2pa.Jumbf.JumbfException)
+            {
+                return false;
+            }
+        }
+        // C2PA 2.2 §15.12.1: a sidecar's data hash covers the whole asset, with no exclusions.
+        byte[] hash = DataHasher.Hash(stream, [], "sha256");
+        return Convert.ToHexStringLower(hash) == latest.AssetHash;
     }
 
     /// <summary>
