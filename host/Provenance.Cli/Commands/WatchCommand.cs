@@ -95,8 +95,10 @@ public sealed class WatchCommand : Command
         var ours = new HashSet<string>(StringComparer.Ordinal);
         async Task Handle(string path)
         {
-            // Signing in place changes the file again; that change is ours, not new artwork.
-            if (ours.Remove(path)) return;
+            // Signing in place changes the file again; that change is ours, not new artwork. With a history the app may
+            // have saved again before our change was seen, so the file itself says whether it is still ours (below).
+            bool ourWrite = ours.Remove(path);
+            if (ourWrite && options.History is null) return;
             string target = outDir is null ? path : Path.Combine(outDir, Path.GetFileName(path));
             var line = new JsonObject { ["version"] = 1, ["file"] = path };
             try
@@ -108,6 +110,7 @@ public sealed class WatchCommand : Command
                 // With a history, a save is a new version unless it is still the latest version signed; without one,
                 // a file with credentials is never signed twice.
                 bool signedBefore = options.History is { } history ? ArtworkSigner.IsLatestVersion(path, handler, history) : ArtworkSigner.HasCredentials(path, handler);
+                if (signedBefore && ourWrite) return;
                 if (signedBefore || (outDir is not null && options.History is null && File.Exists(target)))
                 {
                     line["status"] = "skipped";
