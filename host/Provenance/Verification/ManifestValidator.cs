@@ -15,16 +15,24 @@ namespace Provenance.Verification;
 public static class ManifestValidator
 {
     public static ValidationReport Validate(ManifestStore store, Stream asset, IAssetHandler handler, TrustSettings trust) =>
-        ValidateCore(store, asset, handler, trust);
+        ValidateCore(store, asset, handler, trust, deepStack: true);
+
+    /// <summary>
+    /// As <see cref="Validate(ManifestStore, Stream, IAssetHandler, TrustSettings)"/>, always on the calling thread:
+    /// the caller provides the stack (each nested ingredient level takes under 5 KB; a deep store otherwise moves to
+    /// a thread of its own).
+    /// </summary>
+    public static ValidationReport ValidateOnCallingThread(ManifestStore store, Stream asset, IAssetHandler handler, TrustSettings trust) =>
+        ValidateCore(store, asset, handler, trust, deepStack: false);
 
     /// <summary>
     /// Validates the active manifest as far as its own bytes allow, without the asset it was signed over: its claim
     /// signature, its assertions' hashed URIs and its ingredients, not its hard binding. For a saved version whose
     /// file has since been rewritten (History): its hard binding was checked when it was signed.
     /// </summary>
-    public static ValidationReport ValidateDetached(ManifestStore store) => ValidateCore(store, null, null, TrustSettings.None);
+    public static ValidationReport ValidateDetached(ManifestStore store) => ValidateCore(store, null, null, TrustSettings.None, deepStack: true);
 
-    private static ValidationReport ValidateCore(ManifestStore store, Stream? asset, IAssetHandler? handler, TrustSettings trust)
+    private static ValidationReport ValidateCore(ManifestStore store, Stream? asset, IAssetHandler? handler, TrustSettings trust, bool deepStack)
     {
         var report = new ValidationReport();
         Manifest? active = store.Active;
@@ -44,7 +52,10 @@ public static class ManifestValidator
         report.Claim = claim;
 
         ValidateSignature(active, trust, report);
-        ValidateAssertions(store, active, claim, asset, handler, report);
+        // A history nests one ingredient per saved version, and ingredients are validated recursively: a store deep
+        // enough to need it is validated on a thread whose stack holds MaxIngredientDepth levels.
+        if (deepStack && store.Manifests.Count > DeepStoreManifests) OnDeepStack(() => ValidateAssertions(store, active, claim, asset, handler, report));
+        else ValidateAssertions(store, active, claim, asset, handler, report);
         // CAWG identity assertions (CAWG identity 1.1 §7), from the verified assertions only: Verification/Cawg.
         report.Identities = Cawg.IdentityAssertionValidator.ValidateAll(report, active, claim, trust);
         return report;
@@ -500,10 +511,38 @@ public static class ManifestValidator
         return null;
     }
 
+    /// <summary>Stores with more manifests than this may nest ingredients deeper than a thread pool thread's stack allows.</summary>
+    private const int DeepStoreManifests = 32;
+
+    /// <summary>
+    /// Stack for validating a deep store: each nested level takes under 5 KB (measured: 100 levels fit in 512 KB in a
+    /// Debug build, tests/Provenance.Tests/History), so <see cref="MaxIngredientDepth"/> levels need under 5 MB.
+    /// </summary>
+    private const int DeepStackBytes = 16 * 1024 * 1024;
+
+    private static void OnDeepStack(Action validate)
+    {
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new System.Threading.Thread(() =>
+        {
+            try
+            {
+                validate();
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }, DeepStackBytes) { IsBackground = true, Name = "prov deep manifest validation" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+    }
+
     /// <summary>
     /// How deep ingredient manifests are followed. A history of saved versions nests one level per version (each
     /// version's parent is the one before), so this bounds the versions validated in full; deeper ones are checked by
-    /// their hash only. Each level takes two small stack frames; 1000 levels stay far inside a thread pool thread's stack.
+    /// their hash only. A store that could nest this deep is validated on a thread with <see cref="DeepStackBytes"/> of stack.
     /// </summary>
     public const int MaxIngredientDepth = 1000;
 

@@ -61,11 +61,13 @@ internal static class HistoryChain
         return versions;
     }
 
-    public static FileVerification Verify(SignedVersion version, TrustSettings? trust = null)
+    public static FileVerification Verify(SignedVersion version, TrustSettings? trust = null, bool onCallingThread = false)
     {
         ManifestStore store = ManifestStore.Parse(version.Store);
         using var asset = new MemoryStream(version.Asset);
-        ValidationReport report = ManifestValidator.Validate(store, asset, new SidecarHandler("image/jpeg"), trust ?? TrustSettings.None);
+        ValidationReport report = onCallingThread
+            ? ManifestValidator.ValidateOnCallingThread(store, asset, new SidecarHandler("image/jpeg"), trust ?? TrustSettings.None)
+            : ManifestValidator.Validate(store, asset, new SidecarHandler("image/jpeg"), trust ?? TrustSettings.None);
         return VerificationModel.Describe("heron.jpg", "sidecar", report, trust ?? TrustSettings.None);
     }
 

@@ -114,4 +114,24 @@ public sealed class ProcessTimelineTests
         int[] added = [.. versions.Skip(1).Select((v, i) => v.Store.Length - versions[i].Store.Length)];
         Assert.True(added[^1] - added[2] <= 16, "a version adds more with every version before it: " + string.Join(", ", added));
     }
+
+    [Fact]
+    public async Task ANestedVersionTakesUnderFiveKilobytesOfStackSoTheDeepestHistoryFitsTheValidatorsThread()
+    {
+        // 100 nested versions validated on a 512 KB stack: under 5 KB a level, so the 1000 levels the validator follows
+        // fit in the 16 MB thread it validates deep stores on (ManifestValidator.OnDeepStack).
+        const int versions = 100;
+        Assert.Equal(1000, ManifestValidator.MaxIngredientDepth);
+        using var pki = new TestPki();
+        var chain = await HistoryChain.SignChainAsync(pki.Signer(), versions);
+        FileVerification? result = null;
+        var thread = new System.Threading.Thread(() => result = HistoryChain.Verify(chain[^1], onCallingThread: true), maxStackSize: 512 * 1024);
+        thread.Start();
+        thread.Join();
+
+        ProcessFacts process = Assert.IsType<ProcessFacts>(result!.Process);
+        Assert.Equal(versions, process.Versions.Count);
+        Assert.True(process.Complete);
+        Assert.True(process.LinksIntact);
+    }
 }
