@@ -90,6 +90,13 @@ public static class ArtworkSigner
 
         var (chain, artist, isDevelopment) = await ResolveChainAsync(token, info, options, presence, cancellationToken).ConfigureAwait(false);
         HistoryParent? parent = options.History is { } history ? HistoryParentOf(history, input) : null;
+        // The file as the app saved it, so a later look can tell an unchanged file from a new save (IsLatestVersion).
+        byte[]? savedHash = null;
+        if (options.History is not null)
+        {
+            await using Stream saved = AssetFile.OpenRead(input);
+            savedHash = await System.Security.Cryptography.SHA256.HashDataAsync(saved, cancellationToken).ConfigureAwait(false);
+        }
         info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         long counter = info.Counter + 1;
         // Protocol 2 tokens check the counter the claim states before they sign (PROTOCOL.md, "Counter binding").
@@ -133,7 +140,7 @@ public static class ArtworkSigner
         {
             // The token has signed and the file is written: the version is recorded now, so the next save chains to it.
             version = kept.Record(input, store, manifest.ManifestLabel, manifest.DataHash, info.Serial, counter, request.When ?? DateTimeOffset.UtcNow,
-                parent?.PreviousNumber, parent?.ParentWork);
+                parent?.PreviousNumber, parent?.ParentWork, savedHash);
         }
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
             isDevelopment, signer.LastSignature!.LogEntryHash, manifest)
@@ -165,14 +172,18 @@ public static class ArtworkSigner
     }
 
     /// <summary>
-    /// True when <paramref name="path"/> is still the latest version the history signed: its embedded manifest is that
-    /// version's, or (a file signed with a sidecar) its bytes hash to the asset hash that version was signed over.
+    /// True when <paramref name="path"/> is still the latest version the history signed: its bytes are those the app saved
+    /// and prov signed, its embedded manifest is that version's (signed in place), or (a file signed with a sidecar) its
+    /// bytes hash to the asset hash that version was signed over.
     /// A drawing app that saved again rewrote the file, so this is false and the save is a new version.
     /// </summary>
     public static bool IsLatestVersion(string path, IAssetHandler? handler, HistoryStore history)
     {
         if (history.Find(path) is not { Latest: { } latest }) return false;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        // Still the bytes the app saved and prov signed (signed copies in another folder, or a sidecar).
+        if (latest.SavedHash is { } saved && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) == saved) return true;
+        stream.Position = 0;
         if (handler is { CanWrite: true })
         {
             byte[]? embedded = handler.ReadManifestStore(stream);

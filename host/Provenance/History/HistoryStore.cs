@@ -23,7 +23,11 @@ namespace Provenance.History;
 /// <param name="ManifestLength">Bytes of its own manifest box: what this version adds to the history.</param>
 /// <param name="ParentWork">For an export, the native work (PSD, KRA, CLIP…) whose latest version was its parent; else null.</param>
 public sealed record HistoryVersion(int Number, string Manifest, string AssetHash, string? TokenSerial, long? Counter, DateTimeOffset Time,
-    int StoreLength, int ManifestLength, string? ParentWork);
+    int StoreLength, int ManifestLength, string? ParentWork)
+{
+    /// <summary>SHA-256 of the work's file as the app saved it, before signing (hex), when recorded: tells an unchanged file from a new save.</summary>
+    public string? SavedHash { get; init; }
+}
 
 /// <summary>A work (keyed by its full path) and the versions the history keeps of it, oldest first.</summary>
 public sealed record HistoryWork(string Path, IReadOnlyList<HistoryVersion> Versions)
@@ -138,7 +142,7 @@ public sealed class HistoryStore
     /// was its parent (null for a first version or an export whose parent is <paramref name="parentWork"/>).
     /// </summary>
     public HistoryVersion Record(string path, byte[] store, string manifestLabel, byte[] assetHash, string? tokenSerial, long? counter,
-        DateTimeOffset time, int? previous, string? parentWork)
+        DateTimeOffset time, int? previous, string? parentWork, byte[]? savedHash = null)
     {
         ManifestStore parsed = ManifestStore.Parse(store);
         if (parsed.Active?.Label != manifestLabel) throw new HistoryException($"the store's active manifest is not {manifestLabel}");
@@ -179,6 +183,7 @@ public sealed class HistoryStore
             ["manifestLength"] = ownLength,
             ["previous"] = previous,
             ["parentWork"] = parentWork,
+            ["savedHash"] = savedHash is null ? null : Convert.ToHexStringLower(savedHash),
             ["boxes"] = added,
         };
         versions.Add((JsonNode)version);
@@ -370,7 +375,7 @@ public sealed class HistoryStore
         long? Number(string name) => IntegerOf(v[name]);
         DateTimeOffset time = DateTimeOffset.TryParse(Text("time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset t) ? t : DateTimeOffset.MinValue;
         return new HistoryVersion(NumberOf(v), Text("manifest") ?? "", Text("assetHash") ?? "", Text("tokenSerial"), Number("counter"), time,
-            (int)(Number("storeLength") ?? 0), (int)(Number("manifestLength") ?? 0), Text("parentWork"));
+            (int)(Number("storeLength") ?? 0), (int)(Number("manifestLength") ?? 0), Text("parentWork")) { SavedHash = Text("savedHash") };
     }
 }
 

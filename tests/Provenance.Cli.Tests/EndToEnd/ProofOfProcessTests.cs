@@ -163,6 +163,29 @@ public sealed class ProofOfProcessTests : IDisposable
         Assert.False(file.GetProperty("process").GetProperty("linksIntact").GetBoolean());
     }
 
+    [Fact]
+    public async Task WatchingAgainSignsOnlyTheSavesMadeSinceIntoTheSignedCopiesFolder()
+    {
+        string folder = Path.Combine(_prov.Home, "drawings");
+        Directory.CreateDirectory(folder);
+        string drawing = Path.Combine(folder, "fox.png");
+        File.WriteAllBytes(drawing, Drawing(1));
+        string[] watchOnce = ["watch", folder, "--once", "--history", "--source", "tablet", "--json"];
+
+        await Run(watchOnce);
+        // Watch started again with nothing saved since: the file is still its latest version, not a new one.
+        ProvResult again = await Run(watchOnce);
+        Assert.Contains("unchanged since its latest version was signed", again.Stdout, StringComparison.Ordinal);
+        File.WriteAllBytes(drawing, Drawing(2));
+        await Run(watchOnce);
+
+        JsonElement work = JsonDocument.Parse((await Run("history", drawing, "--json")).Stdout).RootElement.GetProperty("works")[0];
+        Assert.Equal(2, work.GetProperty("versions").GetArrayLength());
+        JsonElement file = JsonDocument.Parse((await Run("verify", Path.Combine(folder, "signed", "fox.png"), "--json")).Stdout).RootElement.GetProperty("files")[0];
+        Assert.Equal(2, file.GetProperty("process").GetProperty("versions").GetInt32());
+        Assert.Equal(File.ReadAllBytes(drawing), Drawing(2));
+    }
+
     private static string[] Actions(JsonElement version) => [.. version.GetProperty("actions").EnumerateArray().Select(a => a.GetString()!)];
 
     private static async Task WaitForSignedAsync(ChildProcess watch, string path, int? version)
