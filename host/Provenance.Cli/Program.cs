@@ -44,6 +44,7 @@ public static class Program
         var root = new RootCommand("prov: sign artwork with a ProvenanceDevice token and verify Content Credentials.");
         root.Add(new SignCommand());
         root.Add(new WatchCommand());
+        root.Add(new HistoryCommand());
         root.Add(new VerifyCommand(Verifier.VerifyFile, TrustLoader.Load));
         root.Add(new ServeCommand(Verifier.VerifyFile, TrustLoader.Load));
         root.Add(new ConsentCommand());

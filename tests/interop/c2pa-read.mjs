@@ -37,17 +37,18 @@ try {
   const reader = await WasmReader.fromBytes(format, new Uint8Array(readFileSync(file)), JSON.stringify(context));
   const store = JSON.parse(reader.json());
   if (args.includes('--manifest')) {
+    // No process.exit here: a large store (a long history) is more than one pipe buffer, and exiting would cut it off.
     console.log(JSON.stringify(store));
-    process.exit(0);
+  } else {
+    const results = store.validation_results?.activeManifest ?? {};
+    const codes = [...(results.failure ?? []), ...(results.informational ?? [])].map((s) => s.code);
+    const result = { state: store.validation_state, codes, activeManifest: store.active_manifest ?? null };
+    if (args.includes('--verbose')) result.validation = store.validation_results;
+    // The active manifest's soft bindings as c2pa-rs parsed them (alg and block values), so tests can compare.
+    const active = store.manifests?.[store.active_manifest];
+    result.softBindings = (active?.assertions ?? []).filter((a) => a.label.startsWith('c2pa.soft-binding')).map((a) => a.data);
+    console.log(JSON.stringify(result));
   }
-  const results = store.validation_results?.activeManifest ?? {};
-  const codes = [...(results.failure ?? []), ...(results.informational ?? [])].map((s) => s.code);
-  const result = { state: store.validation_state, codes, activeManifest: store.active_manifest ?? null };
-  if (args.includes('--verbose')) result.validation = store.validation_results;
-  // The active manifest's soft bindings as c2pa-rs parsed them (alg and block values), so tests can compare.
-  const active = store.manifests?.[store.active_manifest];
-  result.softBindings = (active?.assertions ?? []).filter((a) => a.label.startsWith('c2pa.soft-binding')).map((a) => a.data);
-  console.log(JSON.stringify(result));
 } catch (error) {
   console.log(JSON.stringify({ state: 'Error', codes: [], error: String(error?.message ?? error) }));
 }

@@ -58,6 +58,10 @@ public sealed class SignCommand : Command
         Description = "One button press signs the whole batch: the token authorises exactly as many signatures as there are files to sign, "
             + "for this command only (without it, a terminal asks; a script presses once per file).",
     };
+    private readonly Option<bool> _history = new("--history")
+    {
+        Description = "Sign as a saved version of the work: its previous version ('prov history') becomes its parent, so the last file carries a verifiable history of its making.",
+    };
 
     public SignCommand()
         : base("sign", "Sign artwork with the token and embed Content Credentials.")
@@ -65,7 +69,7 @@ public sealed class SignCommand : Command
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
         _tsa.Validators.Add(TimeStampAuthorityValidator);
         Arguments.Add(_paths);
-        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json, _onePress }) Options.Add(option);
+        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json, _onePress, _history }) Options.Add(option);
         Validators.Add(result =>
         {
             if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE|DIR or --in-place.");
@@ -97,6 +101,7 @@ public sealed class SignCommand : Command
             Consent = ConsentStore.Load(),
             TimeStampAuthority = ChooseTimeStampAuthority(parse.GetValue(_tsa), defaults),
             Overwrite = force,
+            History = parse.GetValue(_history) ? Provenance.History.HistoryStore.Default : null,
         };
         List<SignItem> planned = SignBatch.Plan(paths, output, inPlace);
         var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single);
@@ -236,7 +241,12 @@ public sealed class SignCommand : Command
                         }
                     }
                 }
-                if (item.FromFolder && !force && ArtworkSigner.HasCredentials(item.Input, handler))
+                if (options.History is { } history && ArtworkSigner.IsLatestVersion(item.Input, handler, history))
+                {
+                    Report(item, "skipped", "unchanged since its latest version was signed");
+                    return false;
+                }
+                if (item.FromFolder && !force && options.History is null && ArtworkSigner.HasCredentials(item.Input, handler))
                 {
                     Report(item, "skipped", "already signed (--force signs it again)");
                     return false;
@@ -265,6 +275,7 @@ public sealed class SignCommand : Command
                 ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, _session.Token, options, _session.Presence, null, cancellationToken);
                 Signed++;
                 Print(Signed_(item, result), $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
+                    + (result.Version is { } version ? $", version {version.Number}" + (result.Parent is { } parent ? $" (parent: {parent})" : " (the first)") : "")
                     + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
                 if (result.RecordProblem is { } unrecorded)
                     Console.Error.WriteLine($"note: {result.Output}: signature #{result.Counter} is not in your signing record ({CommandErrors.OneLine(unrecorded)}); 'prov device log' will list it as made elsewhere");
@@ -324,6 +335,8 @@ public sealed class SignCommand : Command
             ["timeStampProblem"] = result.Manifest.TimeStampProblem,
             ["identityAsserted"] = result.IdentityAsserted,
             ["time"] = Rfc3339(DateTimeOffset.UtcNow),
+            ["historyVersion"] = result.Version?.Number,
+            ["parent"] = result.Parent,
         };
 
         private void Report(SignItem item, string status, string reason)

@@ -246,6 +246,13 @@ public sealed class VerifyCommand : Command
         Detail("consent", ConsentText(r));
         Detail("tool", r.Generator);
         foreach (HistoryEntry h in r.History) Detail("history", $"{h.Title ?? "untitled"} ({h.Relationship ?? "ingredient"})");
+        if (r.Process is { } process)
+        {
+            // Issue 16: the timeline, oldest first, then what it proves and what not.
+            Detail("process", process.Summary);
+            foreach (ProcessVersion v in process.Versions) Detail("version", ResultWords.Version(v));
+            Detail("limit", ProcessFacts.Limit);
+        }
         foreach (Provenance.Verification.Cawg.IdentityFacts identity in r.Identities) Detail("identity", identity.Summary);
         foreach (string note in r.Notes) Detail("note", note);
         if (r.Codes.Count > 0) Detail("codes", string.Join(" ", r.Codes));

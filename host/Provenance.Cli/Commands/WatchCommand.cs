@@ -43,6 +43,10 @@ public sealed class WatchCommand : Command
         AllowMultipleArgumentsPerToken = false,
     };
     private readonly Option<string[]> _exclude = new("--exclude") { Description = "Never sign files whose name matches one of these patterns (repeatable), e.g. --exclude '*.txt'." };
+    private readonly Option<bool> _history = new("--history")
+    {
+        Description = "Sign every save of a work as a new version whose parent is the previous one ('prov history'), so the final file carries the history of its making.",
+    };
     private readonly Option<string?> _tsa = new("--tsa") { Description = "RFC 3161 time-stamp authority URL (default: the one set with 'prov consent set --tsa'; 'none' for no time stamp)." };
 
     public WatchCommand()
@@ -52,7 +56,7 @@ public sealed class WatchCommand : Command
         _settleMs.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 600_000) r.AddError("--settle-ms must be 0..600000"); });
         Arguments.Add(_folder);
         _tsa.Validators.Add(SignCommand.TimeStampAuthorityValidator);
-        foreach (Option option in new Option[] { _outDir, _inPlace, _source, _settleMs, _once, _include, _exclude, _tsa, _device, _json }) Options.Add(option);
+        foreach (Option option in new Option[] { _outDir, _inPlace, _source, _settleMs, _once, _include, _exclude, _tsa, _history, _device, _json }) Options.Add(option);
         Validators.Add(r => { if (r.GetValue(_inPlace) && r.GetValue(_outDir) is not null) r.AddError("Give --out-dir or --in-place, not both."); });
         SetAction(RunAsync);
     }
@@ -83,6 +87,9 @@ public sealed class WatchCommand : Command
             Source = source,
             Consent = ConsentStore.Load(),
             TimeStampAuthority = SignCommand.ChooseTimeStampAuthority(parse.GetValue(_tsa), defaults),
+            History = parse.GetValue(_history) ? Provenance.History.HistoryStore.Default : null,
+            // With a history, the signed copy of a work is replaced by each new version of it.
+            Overwrite = parse.GetValue(_history),
         };
         bool IsCandidate(string path) => IsArtwork(path, outDir) && filter.Matches(Path.GetFileName(path));
 
@@ -90,8 +97,10 @@ public sealed class WatchCommand : Command
         var ours = new HashSet<string>(StringComparer.Ordinal);
         async Task Handle(string path)
         {
-            // Signing in place changes the file again; that change is ours, not new artwork.
-            if (ours.Remove(path)) return;
+            // Signing in place changes the file again; that change is ours, not new artwork. With a history the app may
+            // have saved again before our change was seen, so the file itself says whether it is still ours (below).
+            bool ourWrite = ours.Remove(path);
+            if (ourWrite && options.History is null) return;
             if (link.Session is not { } session)
             {
                 link.Queue(path);
@@ -105,12 +114,15 @@ public sealed class WatchCommand : Command
                 FileKind.RequireRegularFile(path);
                 // A file that is not what its name says (a .jpg that is not a JPEG) is reported, not given a sidecar.
                 IAssetHandler? handler = ArtworkSigner.EnsureSignable(path);
-                bool signedBefore = ArtworkSigner.HasCredentials(path, handler);
-                if (signedBefore || (outDir is not null && File.Exists(target)))
+                // With a history, a save is a new version unless it is still the latest version signed; without one,
+                // a file with credentials is never signed twice.
+                bool signedBefore = options.History is { } history ? ArtworkSigner.IsLatestVersion(path, handler, history) : ArtworkSigner.HasCredentials(path, handler);
+                if (signedBefore && ourWrite) return;
+                if (signedBefore || (outDir is not null && options.History is null && File.Exists(target)))
                 {
                     line["status"] = "skipped";
                     skippedCount++;
-                    line["reason"] = signedBefore ? "already carries Content Credentials" : "a signed copy already exists";
+                    line["reason"] = signedBefore ? (options.History is null ? "already carries Content Credentials" : "unchanged since its latest version was signed") : "a signed copy already exists";
                 }
                 else
                 {
@@ -118,6 +130,7 @@ public sealed class WatchCommand : Command
                     line["status"] = "signed";
                     line["output"] = target;
                     line["counter"] = result.Counter;
+                    if (result.Version is { } version) line["historyVersion"] = version.Number;
                     line["timeStamped"] = result.Manifest.TimeStamped;
                     signedCount++;
                     link.Signed(result.Counter);

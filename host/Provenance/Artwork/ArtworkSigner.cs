@@ -7,6 +7,7 @@ using Provenance.C2pa;
 using Provenance.Consent;
 using Provenance.Device;
 using Provenance.Formats;
+using Provenance.History;
 using Provenance.Identity;
 using Provenance.IO;
 
@@ -27,6 +28,13 @@ public sealed record ArtworkSignOptions
     public bool Overwrite { get; init; }
     /// <summary>The artist's signing record; default <see cref="SigningRecord.DefaultPath"/>.</summary>
     public string? SigningRecordPath { get; init; }
+
+    /// <summary>
+    /// Sign as a saved version of the work (issue 16): its previous version in this history (or, for an export, the
+    /// latest version of the native file beside it) becomes its one `parentOf` ingredient, and the version is recorded.
+    /// Null: no history.
+    /// </summary>
+    public HistoryStore? History { get; init; }
 }
 
 /// <summary>What signing one file did.</summary>
@@ -50,6 +58,12 @@ public sealed record ArtworkSignResult(
 
     /// <summary>Why an artist's file has no identity assertion (a token enrolled before identity certificates); null otherwise.</summary>
     public string? IdentityNote { get; init; }
+
+    /// <summary>The version the history recorded, when signing with a history.</summary>
+    public HistoryVersion? Version { get; init; }
+
+    /// <summary>Where the parent came from: "previous version", "native file PATH", "the file's own credentials", or null for a first version.</summary>
+    public string? Parent { get; init; }
 }
 
 /// <summary>
@@ -88,6 +102,14 @@ public static class ArtworkSigner
 
         var (chain, artist, isDevelopment) = await ResolveChainAsync(token, info, options, presence, cancellationToken).ConfigureAwait(false);
         (X509Certificate2Collection? identityChain, string? identityNote) = ResolveIdentityChain(options, info.Serial, chain, isDevelopment);
+        HistoryParent? parent = options.History is { } history ? HistoryParentOf(history, input) : null;
+        // The file as the app saved it, so a later look can tell an unchanged file from a new save (IsLatestVersion).
+        byte[]? savedHash = null;
+        if (options.History is not null)
+        {
+            await using Stream saved = AssetFile.OpenRead(input);
+            savedHash = await System.Security.Cryptography.SHA256.HashDataAsync(saved, cancellationToken).ConfigureAwait(false);
+        }
         info = await token.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         // The CAWG identity is signed first (the claim references it), so the claim's counter is the one after it.
         long counter = info.Counter + (identityChain is null ? 1 : 2);
@@ -109,6 +131,10 @@ public static class ArtworkSigner
             // IPTC consent in the file's own XMP, written before hashing so the signature covers it.
             Xmp = handler is null ? null : ConsentXmp.Build(options.Consent, existingXmp, artist, options.Title),
             TimeStampAuthority = options.TimeStampAuthority,
+            ParentStore = parent?.Store,
+            // C2PA 2.2 §18.13.4.4: a saved version was changed with drawing tools; an export was converted from the native file.
+            EditAction = parent is null ? null : parent.ParentWork is null ? "c2pa.drawing" : "c2pa.converted",
+            When = DateTimeOffset.UtcNow,
         };
         var signer = new TokenClaimSigner(token, chain, counter, presence, bindCounter ? info.Serial : null) { IdentityChain = identityChain };
         // Formats we cannot embed in get a `.c2pa` sidecar beside the output (ManifestSigner decides).
@@ -134,8 +160,23 @@ public static class ArtworkSigner
         string? recordProblem = SigningRecord.TryAdd(new SignatureRecord(info.Serial, counter, "artwork", Path.GetFullPath(output),
             Convert.ToHexStringLower(manifest.DataHash), Convert.ToHexStringLower(signer.LastSignature!.LogEntryHash), DateTimeOffset.UtcNow,
             manifest.TimeStampTime, bindCounter), options.SigningRecordPath);
+        HistoryVersion? version = null;
+        if (options.History is { } kept && manifest.Store is { } store)
+        {
+            // The token has signed and the file is written: the version is recorded now, so the next save chains to it.
+            version = kept.Record(input, store, manifest.ManifestLabel, manifest.DataHash, info.Serial, counter, request.When ?? DateTimeOffset.UtcNow,
+                parent?.PreviousNumber, parent?.ParentWork, savedHash);
+        }
         return new ArtworkSignResult(input, output, format, info.Serial, counter, info.KeyProtection, chain[0].GetNameInfo(X509NameType.SimpleName, false),
-            isDevelopment, signer.LastSignature!.LogEntryHash, manifest) { RecordProblem = recordProblem, IdentityAsserted = identityChain is not null, IdentityNote = identityNote };
+            isDevelopment, signer.LastSignature!.LogEntryHash, manifest)
+        {
+            RecordProblem = recordProblem,
+            IdentityAsserted = identityChain is not null,
+            IdentityNote = identityNote,
+            Version = version,
+            Parent = parent is null ? (manifest.HasParentIngredient ? "the file's own credentials" : null)
+                : parent.ParentWork is { } native ? "the latest version of " + native : $"version {parent.PreviousNumber}",
+        };
     }
 
     /// <summary>
@@ -154,6 +195,57 @@ public static class ArtworkSigner
                 + "so the file carries no CAWG identity assertion naming her; 'prov identity enroll --cawg-identity' adds one for the next signatures");
         }
         return ([certificate, identity.RootCertificate], null);
+    }
+
+    /// <summary>The parent a saved version takes from the history (issue 16).</summary>
+    /// <param name="Store">The parent version's complete manifest store.</param>
+    /// <param name="PreviousNumber">The parent's version number in this work's history, or null when it is another work's.</param>
+    /// <param name="ParentWork">The native work an export was made from, or null.</param>
+    private sealed record HistoryParent(byte[] Store, int? PreviousNumber, string? ParentWork);
+
+    /// <summary>
+    /// An export (PNG, JPEG…) of a native drawing beside it takes that drawing's latest version, so it carries the whole
+    /// chain; any other work its own latest version. Null for a first version: a file with credentials of its own (an
+    /// imported starting point) then keeps them as its parent, as re-signing always does.
+    /// </summary>
+    private static HistoryParent? HistoryParentOf(HistoryStore history, string input)
+    {
+        if (history.NativeSourceOf(input) is { Latest: { } native } nativeWork)
+            return new HistoryParent(history.StoreOf(nativeWork.Path, native.Number), null, nativeWork.Path);
+        if (history.Find(input) is { Latest: { } latest })
+            return new HistoryParent(history.StoreOf(input, latest.Number), latest.Number, null);
+        return null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is still the latest version the history signed: its bytes are those the app saved
+    /// and prov signed, its embedded manifest is that version's (signed in place), or (a file signed with a sidecar) its
+    /// bytes hash to the asset hash that version was signed over.
+    /// A drawing app that saved again rewrote the file, so this is false and the save is a new version.
+    /// </summary>
+    public static bool IsLatestVersion(string path, IAssetHandler? handler, HistoryStore history)
+    {
+        if (history.Find(path) is not { Latest: { } latest }) return false;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        // Still the bytes the app saved and prov signed (signed copies in another folder, or a sidecar).
+        if (latest.SavedHash is { } saved && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) == saved) return true;
+        stream.Position = 0;
+        if (handler is { CanWrite: true })
+        {
+            byte[]? embedded = handler.ReadManifestStore(stream);
+            if (embedded is null) return false;
+            try
+            {
+                return ManifestStore.Parse(embedded).Active?.Label == latest.Manifest;
+            }
+            catch (Provenance.C2pa.Jumbf.JumbfException)
+            {
+                return false;
+            }
+        }
+        // C2PA 2.2 §15.12.1: a sidecar's data hash covers the whole asset, with no exclusions.
+        byte[] hash = DataHasher.Hash(stream, [], "sha256");
+        return Convert.ToHexStringLower(hash) == latest.AssetHash;
     }
 
     /// <summary>

@@ -60,25 +60,26 @@ public static class Assertions
         return CborBox(AssertionLabels.SoftBinding, writer.Encode());
     }
 
-    /// <summary>`c2pa.actions.v2` with one `c2pa.created` action carrying the IPTC digital source type.</summary>
-    public static JumbfSuperBox Actions(string digitalSourceType, HashedUri? parentIngredient)
+    /// <summary>
+    /// `c2pa.actions.v2`: `c2pa.created` with the IPTC digital source type, or, when the asset has a parent ingredient,
+    /// `c2pa.opened` naming it, followed by <paramref name="editAction"/> (a saved version of a drawing: `c2pa.drawing`)
+    /// when given. Each action states <paramref name="when"/> (a signer's statement; only a time stamp proves a time).
+    /// </summary>
+    public static JumbfSuperBox Actions(string digitalSourceType, HashedUri? parentIngredient, string? editAction = null, DateTimeOffset? when = null)
     {
         bool hasParent = parentIngredient != null;
+        bool edit = hasParent && editAction != null;
+        string? whenText = when?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var writer = new CborWriter();
         writer.WriteStartMap(1);
         writer.WriteTextString("actions");
-        writer.WriteStartArray(1);
-        writer.WriteStartMap(3);
+        writer.WriteStartArray(edit ? 2 : 1);
+        writer.WriteStartMap(whenText == null ? 3 : 4);
         writer.WriteTextString("action");
-        // C2PA 2.2 §18.13.4: a manifest whose asset already had one opens its parent instead of creating.
+        // C2PA 2.2 §18.13.4: a manifest whose asset already had one opens its parent instead of creating; `c2pa.opened`
+        // comes first and names the parentOf ingredient.
         writer.WriteTextString(hasParent ? "c2pa.opened" : "c2pa.created");
-        writer.WriteTextString("softwareAgent");
-        writer.WriteStartMap(2);
-        writer.WriteTextString("name");
-        writer.WriteTextString(SigningRequest.GeneratorName);
-        writer.WriteTextString("version");
-        writer.WriteTextString(SigningRequest.GeneratorVersion);
-        writer.WriteEndMap();
+        WriteSoftwareAgent(writer);
         writer.WriteTextString(hasParent ? "parameters" : "digitalSourceType");
         if (hasParent)
         {
@@ -93,10 +94,39 @@ public static class Assertions
         {
             writer.WriteTextString(digitalSourceType);
         }
+        WriteWhen(writer, whenText);
         writer.WriteEndMap();
+        if (edit)
+        {
+            // C2PA 2.2 §18.13.4.4 (standard actions): `c2pa.drawing` is a change made with drawing tools (brushes, eraser).
+            writer.WriteStartMap(whenText == null ? 2 : 3);
+            writer.WriteTextString("action");
+            writer.WriteTextString(editAction!);
+            WriteSoftwareAgent(writer);
+            WriteWhen(writer, whenText);
+            writer.WriteEndMap();
+        }
         writer.WriteEndArray();
         writer.WriteEndMap();
         return CborBox(AssertionLabels.ActionsV2, writer.Encode());
+    }
+
+    private static void WriteSoftwareAgent(CborWriter writer)
+    {
+        writer.WriteTextString("softwareAgent");
+        writer.WriteStartMap(2);
+        writer.WriteTextString("name");
+        writer.WriteTextString(SigningRequest.GeneratorName);
+        writer.WriteTextString("version");
+        writer.WriteTextString(SigningRequest.GeneratorVersion);
+        writer.WriteEndMap();
+    }
+
+    private static void WriteWhen(CborWriter writer, string? whenText)
+    {
+        if (whenText == null) return;
+        writer.WriteTextString("when");
+        writer.WriteTextString(whenText);
     }
 
     /// <summary>`cawg.training-mining`: one entry per use, each {use, constraint_info?}.</summary>

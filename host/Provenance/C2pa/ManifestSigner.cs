@@ -40,7 +40,9 @@ public sealed class ManifestSigner
     public Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken = default)
     {
         input.Position = 0;
-        byte[]? previousStore = handler is SidecarHandler ? null : handler.ReadManifestStoreBeforeCopy(input);
+        // A parent from the history (a drawing app rewrote the file without ours) replaces whatever the file carries:
+        // exactly one parentOf ingredient either way.
+        byte[]? previousStore = request.ParentStore ?? (handler is SidecarHandler ? null : handler.ReadManifestStoreBeforeCopy(input));
         return SignAsync(input, output, handler, request, signer, previousStore, cancellationToken);
     }
 
@@ -60,7 +62,7 @@ public sealed class ManifestSigner
             ingredientUri = new HashedUri("self#jumbf=c2pa.assertions/" + AssertionLabels.IngredientV3, ManifestStore.BoxHash(ingredient, "sha256"));
             assertionBoxes.Add(ingredient);
         }
-        assertionBoxes.Add(Assertions.Actions(DigitalSourceTypes.For(request.Source), ingredientUri));
+        assertionBoxes.Add(Assertions.Actions(DigitalSourceTypes.For(request.Source), ingredientUri, request.EditAction, request.When));
         assertionBoxes.Add(Assertions.TrainingMining(request.Consent));
         if (request.ArtistName != null || request.Title != null) assertionBoxes.Add(Assertions.CreativeWork(request.ArtistName, request.Title));
         assertionBoxes.Add(Assertions.Token(request.TokenSerial, request.TokenCounter, request.KeyProtection));
@@ -131,7 +133,7 @@ public sealed class ManifestSigner
             throw new InvalidOperationException($"the final store is {store.Length} bytes, the placeholder {placeholderStore.Length}");
         handler.WriteStore(output, placement, store);
         output.Flush();
-        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting, TimeStampProblem = timeStampProblem, TimeStampTime = token is null ? null : TimeStampTimeOf(token) };
+        return new SignResult(label, store.Length, placement.Exclusions, dataHash, token != null, parent != null) { HashedWhileWriting = hashedWhileWriting, TimeStampProblem = timeStampProblem, TimeStampTime = token is null ? null : TimeStampTimeOf(token), Store = store };
     }
 
     /// <summary>The genTime of a time stamp token just received (RFC 3161 §2.4.2), for the artist's signing record.</summary>
@@ -182,7 +184,7 @@ public sealed class ManifestSigner
                     await using var sidecar = new FileStream(sidecarTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
                     SidecarHandler sidecarHandler = SidecarHandler.ForStoreStream(sidecar, SidecarHandler.MediaTypeFor(inputPath));
                     // An existing sidecar of the input is the parent, as an embedded store would be.
-                    result = await SignAsync(input, output, sidecarHandler, request, signer, SidecarHandler.ReadOwnSidecar(inputPath), cancellationToken).ConfigureAwait(false);
+                    result = await SignAsync(input, output, sidecarHandler, request, signer, request.ParentStore ?? SidecarHandler.ReadOwnSidecar(inputPath), cancellationToken).ConfigureAwait(false);
                     sidecar.Flush(flushToDisk: true);
                 }
                 output.Flush(flushToDisk: true);
@@ -319,13 +321,23 @@ public sealed class ManifestSigner
         IReadOnlyList<string> codes;
         try
         {
-            codes = ManifestValidator.Validate(store, input, handler, TrustSettings.None).Codes;
+            // A parent from the history was signed over bytes the app has since rewritten: its hard binding was checked
+            // when it was signed (the history keeps that asset hash), so it is validated as far as its own bytes allow.
+            codes = request.ParentStore != null
+                ? ManifestValidator.ValidateDetached(store).Codes
+                : ManifestValidator.Validate(store, input, handler, TrustSettings.None).Codes;
         }
         catch (Exception e) when (ManifestValidator.IsMalformed(e) || e is CryptographicException)
         {
             // The parent is recorded as it is, with the fact that it could not be validated.
             codes = [ValidationCodes.GeneralError];
         }
+        // Each code once: a parent that is itself a long history would otherwise record every nested version's codes
+        // again, and a history of N versions would grow as N² (issue 16, size control). Readers compare codes, not counts.
+        var distinct = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string code in codes) if (seen.Add(code)) distinct.Add(code);
+        codes = distinct;
         var manifests = new List<JumbfBox>();
         foreach (Manifest manifest in store.Manifests) manifests.Add(manifest.Box);
         return new ParentInfo(

@@ -69,6 +69,18 @@ public sealed class SigningRequest
     public string? Xmp { get; init; }
     /// <summary>An RFC 3161 time-stamp authority; when set the signature gets a `sigTst2` time stamp.</summary>
     public Uri? TimeStampAuthority { get; init; }
+
+    /// <summary>
+    /// The previous version's complete manifest store, kept by the history (History/HistoryStore): it becomes the one
+    /// `parentOf` ingredient instead of a store the input carries (a drawing app rewrites the file without ours).
+    /// </summary>
+    public byte[]? ParentStore { get; init; }
+
+    /// <summary>The action that follows `c2pa.opened` when there is a parent (a saved version of a drawing: `c2pa.drawing`).</summary>
+    public string? EditAction { get; init; }
+
+    /// <summary>The time the actions state (`when`); the signer's statement, proven only by a time stamp. Null: not stated.</summary>
+    public DateTimeOffset? When { get; init; }
 }
 
 /// <summary>What signing produced.</summary>
@@ -88,4 +100,7 @@ public sealed record SignResult(
 
     /// <summary>The RFC 3161 time stamp's genTime when one was added (for the artist's signing record); null otherwise.</summary>
     public DateTimeOffset? TimeStampTime { get; init; }
+
+    /// <summary>The complete manifest store as written (what the history keeps of this version).</summary>
+    public byte[]? Store { get; init; }
 }

@@ -161,6 +161,7 @@ public static class HtmlReport
             }
             Fact(page, "history", list.Append("</ol>").ToString());
         }
+        if (r.Process is { } process) Fact(page, "process", Timeline(process));
         if (r.Chain.Count > 0)
         {
             var list = new StringBuilder("<ol class=\"chain\">");
@@ -181,6 +182,39 @@ public static class HtmlReport
             }
             page.Append("</tbody></table>");
         }
+    }
+
+    /// <summary>
+    /// A history as a tree (issue 16): the file at the top, each saved version below the one it was made from, with its
+    /// thumbnail where its manifest carries one, its time (time-stamped or stated), token, counter, actions and whether
+    /// its link to the version before is intact.
+    /// </summary>
+    private static string Timeline(ProcessFacts process)
+    {
+        var tree = new StringBuilder();
+        tree.Append("<p class=\"").Append(process.LinksIntact && process.CountersIncreasing ? "proven" : "bad").Append("\">").Append(E(process.Summary)).Append("</p>");
+        if (process.ImportedStart is { } imported) tree.Append("<p class=\"claimed\">").Append(E(imported)).Append("</p>");
+        tree.Append("<p><small>").Append(E(ProcessFacts.Limit)).Append("</small></p><ol class=\"process\" reversed>");
+        for (int i = process.Versions.Count - 1; i >= 0; i--)
+        {
+            ProcessVersion v = process.Versions[i];
+            tree.Append("<li class=\"version").Append(v.LinkIntact == false ? " broken" : "").Append("\">");
+            if (v.Thumbnail is { } thumbnail)
+                tree.Append("<img alt=\"version ").Append(v.Number.ToString(CultureInfo.InvariantCulture)).Append("\" src=\"data:").Append(thumbnail.MediaType).Append(";base64,")
+                    .Append(Convert.ToBase64String(thumbnail.Bytes)).Append("\">");
+            else tree.Append("<span class=\"nothumb\" aria-hidden=\"true\"></span>");
+            tree.Append("<span><b>#").Append(v.Number.ToString(CultureInfo.InvariantCulture)).Append("</b> ");
+            if (v.Time is { } time)
+                tree.Append(VerificationJson.Rfc3339(time.Value)).Append(time.TimeStamped ? " <span class=\"proven\">time-stamped</span>" : " <span class=\"claimed\">stated</span>");
+            tree.Append("<br><small>").Append(v.TokenSerial is { } serial ? "token " + E(serial) + (v.Counter is { } c ? ", signature #" + c.ToString(CultureInfo.InvariantCulture) : "") : "no token")
+                .Append(" · ").Append(E(string.Join(", ", v.Actions)));
+            if (v.SourceType is { } iptc) tree.Append(" · ").Append(E(Verification.VerificationModel.SourceTypeWords(iptc)));
+            tree.Append("</small>");
+            if (v.LinkIntact is { } intact)
+                tree.Append("<br><small class=\"").Append(intact ? "proven\">made from #" : "bad\">LINK BROKEN to #").Append((v.Number - 1).ToString(CultureInfo.InvariantCulture)).Append("</small>");
+            tree.Append("</span></li>");
+        }
+        return tree.Append("</ol>").ToString();
     }
 
     private static void Fact(StringBuilder page, string label, string html) =>
@@ -229,7 +263,12 @@ public static class HtmlReport
         .facts dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px;margin:8px 0}
         .facts dt{color:var(--muted)}.facts dd{margin:0}
         .reasons{margin:0;padding-left:1.2em}.reasons .note{color:var(--muted)}
-        .consent,.history,.chain{margin:0;padding-left:1.2em}.consent .no b{color:var(--invalid)}.consent .yes b{color:var(--trusted)}
+        .consent,.history,.chain{margin:0;padding-left:1.2em}
+        ol.process{list-style:none;margin:4px 0;padding:0 0 0 10px;border-left:2px solid var(--line);max-height:420px;overflow-y:auto}
+        ol.process li{display:flex;gap:8px;align-items:flex-start;margin:0 0 6px;position:relative}
+        ol.process li::before{content:"";position:absolute;left:-15px;top:14px;width:8px;height:8px;border-radius:50%;background:var(--trusted)}
+        ol.process li.broken::before{background:var(--invalid)}
+        ol.process img,ol.process .nothumb{flex:none;width:40px;height:40px;object-fit:cover;border-radius:3px;border:1px solid var(--line);background:#eef0f3}.consent .no b{color:var(--invalid)}.consent .yes b{color:var(--trusted)}
         table.codes{width:100%;table-layout:fixed;border-collapse:collapse;margin-top:8px;font-size:.9em}
         table.codes th:first-child{width:32%}
         table.codes td{border-top:1px solid var(--line)}table.codes tr.bad td{background:var(--invalid-bg)}
@@ -249,6 +288,7 @@ public static class HtmlReport
           tbody.file{break-inside:avoid}
           .row:hover{background:none}
           thead{display:table-header-group}
+          ol.process{max-height:none;overflow:visible}
         }
         """;
 

@@ -117,4 +117,16 @@ public static class ResultWords
         foreach (FileVerification r in results) counts[(int)r.Verdict]++;
         return counts;
     }
+
+    /// <summary>One saved version of a history in a line: `#3 2026-12-06T09:50:04Z (stated) token SW-1 #4 c2pa.opened, c2pa.drawing, link intact`.</summary>
+    public static string Version(ProcessVersion v)
+    {
+        var line = new System.Text.StringBuilder();
+        line.Append('#').Append(v.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (v.Time is { } time) line.Append(' ').Append(VerificationJson.Rfc3339(time.Value)).Append(time.TimeStamped ? " (time-stamped)" : " (stated)");
+        line.Append(v.TokenSerial is { } serial ? $" token {serial}" + (v.Counter is { } c ? $" #{c}" : "") : " no token");
+        if (v.Actions.Count > 0) line.Append(' ').Append(string.Join(", ", v.Actions));
+        if (v.LinkIntact is { } intact) line.Append(intact ? ", link intact" : ", LINK BROKEN");
+        return line.ToString();
+    }
 }

@@ -74,6 +74,75 @@ public static class VerificationJson
     /// <summary>RFC 3339 UTC, to the second: `2026-12-06T07:00:09Z`.</summary>
     public static string Rfc3339(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>`process`: a history's timeline (issue 16), oldest version first, or null when the file has none.</summary>
+    private static void WriteProcess(Utf8JsonWriter json, ProcessFacts? process)
+    {
+        if (process is null)
+        {
+            json.WriteNull("process");
+            return;
+        }
+        json.WriteStartObject("process");
+        json.WriteNumber("versions", process.Versions.Count);
+        WriteTime(json, "first", process.First);
+        WriteTime(json, "last", process.Last);
+        json.WriteStartArray("tokens");
+        foreach (string token in process.Tokens) json.WriteStringValue(token);
+        json.WriteEndArray();
+        json.WriteBoolean("countersIncreasing", process.CountersIncreasing);
+        json.WriteNumber("skippedCounters", process.SkippedCounters);
+        json.WriteBoolean("linksIntact", process.LinksIntact);
+        json.WriteBoolean("createdByToken", process.CreatedByToken);
+        json.WriteString("importedStart", process.ImportedStart);
+        json.WriteBoolean("complete", process.Complete);
+        json.WriteString("summary", process.Summary);
+        json.WriteString("limit", ProcessFacts.Limit);
+        json.WriteStartArray("timeline");
+        foreach (ProcessVersion v in process.Versions)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("number", v.Number);
+            json.WriteString("manifest", v.Manifest);
+            json.WriteStartArray("actions");
+            foreach (string action in v.Actions) json.WriteStringValue(action);
+            json.WriteEndArray();
+            WriteTime(json, "time", v.Time);
+            json.WriteString("tokenSerial", v.TokenSerial);
+            if (v.Counter is { } counter) json.WriteNumber("counter", counter);
+            else json.WriteNull("counter");
+            json.WriteBoolean("counterBound", v.CounterBound);
+            json.WriteString("sourceType", v.SourceType);
+            if (v.LinkIntact is { } intact) json.WriteBoolean("linkIntact", intact);
+            else json.WriteNull("linkIntact");
+            if (v.Thumbnail is { } thumbnail)
+            {
+                json.WriteStartObject("thumbnail");
+                json.WriteString("mediaType", thumbnail.MediaType);
+                json.WriteNumber("size", thumbnail.Bytes.Length);
+                json.WriteBase64String("data", thumbnail.Bytes);
+                json.WriteEndObject();
+            }
+            else json.WriteNull("thumbnail");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteTime(Utf8JsonWriter json, string name, TimeFacts? time)
+    {
+        if (time is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+        json.WriteStartObject(name);
+        json.WriteString("value", Rfc3339(time.Value));
+        json.WriteBoolean("timeStamped", time.TimeStamped);
+        json.WriteBoolean("stated", !time.TimeStamped);
+        json.WriteEndObject();
+    }
+
     private static void WriteFile(Utf8JsonWriter json, FileVerification r, bool withVersion = false)
     {
         json.WriteStartObject();
@@ -199,6 +268,7 @@ public static class VerificationJson
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        WriteProcess(json, r.Process);
         json.WriteStartArray("chain");
         foreach (string subject in r.Chain) json.WriteStringValue(subject);
         json.WriteEndArray();

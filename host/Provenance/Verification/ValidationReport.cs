@@ -44,6 +44,47 @@ public sealed record VerifiedAssertion(string Label, string Url, string ContentT
     }
 }
 
+/// <summary>
+/// An ingredient manifest that validation checked (C2PA 2.2 §15.7): its claim, whether its claim signature verified
+/// with its certificate's key, the time its time stamp proves, and the assertions whose hashed URIs matched. Only
+/// these feed a history's timeline.
+/// </summary>
+/// <param name="Label">The manifest's label in the store.</param>
+/// <param name="Claim">Its decoded claim.</param>
+/// <param name="SignatureVerified">True when its claim signature verified.</param>
+/// <param name="Signer">Its signing certificate, when the signature verified.</param>
+/// <param name="TimeStamp">The time a time stamp over its signature proves (the authority not judged), or null.</param>
+/// <param name="Assertions">Its assertions whose hashed URIs matched, in its claim's order.</param>
+/// <param name="Failed">True when validating it (or its own ingredients) found a failure.</param>
+public sealed record ValidatedManifest(string Label, Claim Claim, bool SignatureVerified, X509Certificate2? Signer, DateTimeOffset? TimeStamp,
+    IReadOnlyList<VerifiedAssertion> Assertions, bool Failed)
+{
+    /// <summary>The first assertion with one of these base labels, or null.</summary>
+    public VerifiedAssertion? Assertion(params string[] baseLabels)
+    {
+        foreach (VerifiedAssertion assertion in Assertions)
+            foreach (string label in baseLabels)
+                if (assertion.BaseLabel == label) return assertion;
+        return null;
+    }
+}
+
+/// <summary>
+/// One ingredient assertion as validation followed it: from which manifest, to which, and whether the hashed URIs it
+/// gives (`activeManifest`, `claimSignature`) match what the store holds (C2PA 2.2 §15.7).
+/// </summary>
+/// <param name="From">The label of the manifest whose (verified) ingredient assertion this is.</param>
+/// <param name="AssertionLabel">The ingredient assertion's label.</param>
+/// <param name="Relationship">`parentOf`, `componentOf` or `inputTo`, as the assertion states it.</param>
+/// <param name="ManifestUrl">The URI the assertion names the ingredient's manifest with.</param>
+/// <param name="Manifest">The label of the manifest found there, or null when the store has none.</param>
+/// <param name="ManifestMatches">True when that manifest matches the hash the assertion records.</param>
+/// <param name="ClaimSignatureMatches">True/false for the recorded claim signature hash; null when none is recorded.</param>
+/// <param name="Validated">What validating that manifest proved; null when it was not validated here (already
+/// validated through another path, deeper than <see cref="ManifestValidator.MaxIngredientDepth"/>, or missing).</param>
+public sealed record IngredientLink(string From, string AssertionLabel, string? Relationship, string ManifestUrl, string? Manifest,
+    bool ManifestMatches, bool? ClaimSignatureMatches, ValidatedManifest? Validated);
+
 /// <summary>What validating the active manifest found: every status, and the parts that were proven.</summary>
 public sealed class ValidationReport
 {
@@ -76,6 +117,14 @@ public sealed class ValidationReport
 
     /// <summary>The assertions whose hashed URI resolved and matched, in the claim's order.</summary>
     public IReadOnlyList<VerifiedAssertion> Assertions => assertions;
+
+    /// <summary>Every ingredient assertion validation followed, nested ones included (a history's chain of versions).</summary>
+    public IReadOnlyList<IngredientLink> Links => links;
+    private readonly List<IngredientLink> links = [];
+
+    internal void AddLink(IngredientLink link) => links.Add(link);
+
+    internal void AddLinks(IEnumerable<IngredientLink> more) => links.AddRange(more);
 
     /// <summary>True when any status is a failure code.</summary>
     public bool Failed => Statuses.Exists(s => s.IsFailure);

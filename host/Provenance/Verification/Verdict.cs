@@ -87,6 +87,44 @@ public sealed record ThumbnailFacts(string MediaType, byte[] Bytes)
 /// <param name="Format">The ingredient's `dc:format`.</param>
 public sealed record HistoryEntry(string? Title, string? Relationship, string? Manifest, string? Format);
 
+/// <summary>One saved version in a history's timeline, from a manifest validation checked (issue 16).</summary>
+/// <param name="Number">1 for the oldest version in the chain, up to N for the file itself.</param>
+/// <param name="Manifest">The version's manifest label.</param>
+/// <param name="Actions">Its verified actions, in order (`c2pa.created`, or `c2pa.opened` then `c2pa.drawing`).</param>
+/// <param name="Time">When it was signed: time-stamped or stated.</param>
+/// <param name="TokenSerial">The token that signed it, as its manifest says (bound by the token when <paramref name="CounterBound"/>).</param>
+/// <param name="Counter">That token's signature counter.</param>
+/// <param name="CounterBound">True when the token bound serial and counter into the claim it signed.</param>
+/// <param name="SourceType">The IPTC digital source type its `c2pa.created` declares, if any.</param>
+/// <param name="Thumbnail">Its claim thumbnail, when its manifest carries one.</param>
+/// <param name="LinkIntact">For every version after the first: true when its parent is exactly the previous version's manifest (hash of the manifest and of its signature as recorded, signature valid).</param>
+public sealed record ProcessVersion(int Number, string Manifest, IReadOnlyList<string> Actions, TimeFacts? Time, string? TokenSerial, long? Counter,
+    bool CounterBound, string? SourceType, ThumbnailFacts? Thumbnail, bool? LinkIntact);
+
+/// <summary>
+/// The history of a work as a timeline of saved versions (issue 16): built only from the ingredient manifests the
+/// validator checked, following each version's one `parentOf` ingredient back to the first.
+/// </summary>
+/// <param name="Versions">Oldest first; the last is the file itself.</param>
+/// <param name="Tokens">The token serials that signed versions, in order of first appearance.</param>
+/// <param name="CountersIncreasing">True when, per token, every version's counter is larger than the one before.</param>
+/// <param name="SkippedCounters">Counter values between consecutive versions of one token: other works signed in between, not gaps.</param>
+/// <param name="LinksIntact">True when every version's parent is exactly the previous version's manifest.</param>
+/// <param name="CreatedByToken">True when the first version is a `c2pa.created` signed by a token.</param>
+/// <param name="ImportedStart">When the first version was not created by a token: what it is, in words (an imported starting point).</param>
+/// <param name="Complete">False when the chain stops at a version validation did not check in full (missing, or deeper than the validator follows).</param>
+/// <param name="Summary">One sentence saying all of the above.</param>
+public sealed record ProcessFacts(IReadOnlyList<ProcessVersion> Versions, IReadOnlyList<string> Tokens, bool CountersIncreasing, long SkippedCounters,
+    bool LinksIntact, bool CreatedByToken, string? ImportedStart, bool Complete, string Summary)
+{
+    /// <summary>What a history proves, said with every one (README "Proof of process").</summary>
+    public const string Limit = "A history proves the order and times of saved versions signed by this token; it does not prove who moved the pen.";
+
+    public TimeFacts? First => Versions.Count > 0 ? Versions[0].Time : null;
+
+    public TimeFacts? Last => Versions.Count > 0 ? Versions[^1].Time : null;
+}
+
 /// <summary>The result of verifying one file: the one model every view renders (DESIGN.md "The verification result").</summary>
 public sealed class FileVerification
 {
@@ -116,6 +154,8 @@ public sealed class FileVerification
     public ThumbnailFacts? Thumbnail { get; init; }
     /// <summary>The ingredients the verified claim names, in its order: the history of the work.</summary>
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+    /// <summary>The history as a timeline of saved versions (issue 16), when the file has one (two versions or more).</summary>
+    public ProcessFacts? Process { get; init; }
     /// <summary>The subjects of the signature's certificate chain (x5chain), leaf first, as the certificates state them.</summary>
     public IReadOnlyList<string> Chain { get; init; } = [];
     /// <summary>Notes that qualify the verdict (e.g. "the time stamp is ignored").</summary>
@@ -160,6 +200,6 @@ public sealed class FileVerification
     {
         File = file, Verdict = Verdict, Reason = reasons.Count > 0 ? reasons[0] : Reason, Reasons = reasons, Statuses = Statuses, Format = Format,
         Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = notes,
-        Identities = Identities, PolicyFailures = policyFailures, Thumbnail = Thumbnail, History = History, Chain = Chain,
+        Identities = Identities, PolicyFailures = policyFailures, Thumbnail = Thumbnail, History = History, Process = Process, Chain = Chain,
     };
 }

@@ -29,6 +29,8 @@ public static class VerificationModel
         SourceTypeFacts? source = signatureVerified ? SourceTypeOf(report) : null;
         IReadOnlyList<ConsentEntry>? consent = signatureVerified ? ConsentOf(report) : null;
         TimeFacts? time = signatureVerified ? TimeOf(report) : null;
+        // Issue 16: a history's timeline, from the ingredient manifests validation checked (Verification/ProcessTimeline.cs).
+        ProcessFacts? process = signatureVerified ? ProcessTimeline.Build(report) : null;
         string? generator = signatureVerified && report.Claim?.GeneratorName is { } g
             ? (report.Claim.GeneratorVersion is { } v ? $"{g} {v}" : g)
             : null;
@@ -55,6 +57,11 @@ public static class VerificationModel
             if (source != null && token != null) reasons.Add("The source type is the artist's declaration, not observed by the token.");
             if (time != null) reasons.Add(time.TimeStamped ? "The time is proven by an RFC 3161 time stamp." : "The time is stated by the signer; no time stamp proves it.");
             if (token != null && token.KeyProtection != KeyProtectionLevels.Attested) reasons.Add("The key protection is the token's statement, not proven by an attestation.");
+            if (process != null)
+            {
+                reasons.Add(process.Summary);
+                reasons.Add(ProcessFacts.Limit);
+            }
         }
         return new FileVerification
         {
@@ -74,13 +81,17 @@ public static class VerificationModel
             Notes = notes,
             Thumbnail = signatureVerified ? ThumbnailOf(report) : null,
             History = signatureVerified ? HistoryOf(report) : [],
+            Process = process,
             Chain = signatureVerified ? report.Chain.Select(c => c.Subject).ToList() : [],
         };
     }
 
-    private static ThumbnailFacts? ThumbnailOf(ValidationReport report)
+    private static ThumbnailFacts? ThumbnailOf(ValidationReport report) => ThumbnailIn(report.Assertions);
+
+    /// <summary>The first shown claim thumbnail among verified assertions (the active manifest's, or a history version's).</summary>
+    internal static ThumbnailFacts? ThumbnailIn(IReadOnlyList<VerifiedAssertion> assertions)
     {
-        foreach (VerifiedAssertion assertion in report.Assertions)
+        foreach (VerifiedAssertion assertion in assertions)
         {
             if (!assertion.BaseLabel.StartsWith("c2pa.thumbnail.claim.", StringComparison.Ordinal) || assertion.EmbeddedFile is not { } bytes) continue;
             string? type = assertion.MediaType?.ToLowerInvariant();
