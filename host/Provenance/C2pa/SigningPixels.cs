@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using Provenance.C2pa.Jumbf;
 using Provenance.Fingerprint;
+using Provenance.Formats;
 
 namespace Provenance.C2pa;
 
@@ -15,10 +16,31 @@ namespace Provenance.C2pa;
 ///   to <see cref="Thumbnail.MaxBytes"/> with JPEG comment segments, the code's text has one length) and filled in after;
 /// - any other large file is signed without them (decoding it would need a second read or unbounded memory).
 /// </summary>
-internal sealed class SigningPixels
+public sealed class SigningPixels
 {
     /// <summary>Inputs up to this size are held in memory for the one read.</summary>
-    public const long InMemoryLimit = 128L * 1024 * 1024;
+    public const long DefaultInMemoryLimit = 128L * 1024 * 1024;
+
+    private static readonly System.Threading.AsyncLocal<long?> LimitOverride = new();
+
+    /// <summary>The in-memory limit in force (<see cref="DefaultInMemoryLimit"/> unless a test lowered it).</summary>
+    public static long InMemoryLimit => LimitOverride.Value ?? DefaultInMemoryLimit;
+
+    /// <summary>
+    /// Lowers the in-memory limit in this async flow until disposed (tests: to take the streaming path with a file of
+    /// a few megabytes instead of hundreds).
+    /// </summary>
+    public static IDisposable UseInMemoryLimit(long bytes)
+    {
+        long? previous = LimitOverride.Value;
+        LimitOverride.Value = bytes;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(long? previous) : IDisposable
+    {
+        public void Dispose() => LimitOverride.Value = previous;
+    }
 
     private TiffStripSampler? _sampler;
     private int _thumbnailIndex = -1;
@@ -37,7 +59,7 @@ internal sealed class SigningPixels
     /// Reads <paramref name="input"/> for the signature and returns the stream the signer reads from instead: the
     /// bytes in memory, the input with the strip sampler watching, or the input as it was.
     /// </summary>
-    public static Stream Prepare(Stream input, out SigningPixels pixels)
+    internal static Stream Prepare(Stream input, out SigningPixels pixels)
     {
         pixels = new SigningPixels();
         if (!input.CanSeek) return input;
@@ -65,7 +87,7 @@ internal sealed class SigningPixels
     }
 
     /// <summary>Adds the thumbnail and soft-binding assertions (placeholders of their final size when streaming).</summary>
-    public void AddAssertions(System.Collections.Generic.List<JumbfSuperBox> boxes)
+    internal void AddAssertions(System.Collections.Generic.List<JumbfSuperBox> boxes)
     {
         if (_sampler != null)
         {
@@ -80,7 +102,7 @@ internal sealed class SigningPixels
     }
 
     /// <summary>After the copy: the sampled pixels replace the placeholders, at the same sizes.</summary>
-    public void CompleteAssertions(System.Collections.Generic.List<JumbfSuperBox> boxes)
+    internal void CompleteAssertions(System.Collections.Generic.List<JumbfSuperBox> boxes)
     {
         if (_sampler == null) return;
         DecodedImage sample = _sampler.Sample();
