@@ -72,8 +72,10 @@ public sealed class SigningPixels
             DecodedImage? decoded = ImageDecoder.TryDecode(bytes);
             if (decoded != null)
             {
+                // Two independent passes over the pixels: on a second core when there is one.
+                var thumbnail = System.Threading.Tasks.Task.Run(() => Fingerprint.Thumbnail.FromImage(decoded));
                 pixels.Code = decoded.Code();
-                pixels.Thumbnail = Fingerprint.Thumbnail.FromImage(decoded);
+                pixels.Thumbnail = thumbnail.GetAwaiter().GetResult();
             }
             return new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
         }

@@ -143,22 +143,29 @@ public sealed class BoxReducer
     {
         if (rgba.Length < _width * 4) throw new ArgumentException("a row is width × 4 bytes", nameof(rgba));
         if (_row >= _height) throw new InvalidOperationException("more rows than the image has");
-        for (int x = 0; x < _width; x++)
+        for (int ox = 0, x = 0; ox < Width; ox++)
         {
-            int i = x * 4, o = x / _factor * 3;
-            int a = rgba[i + 3];
-            if (a == 255)
+            uint r = 0, g = 0, b = 0;
+            for (int end = Math.Min(_width, x + _factor); x < end; x++)
             {
-                _sums[o] += rgba[i];
-                _sums[o + 1] += rgba[i + 1];
-                _sums[o + 2] += rgba[i + 2];
+                int i = x * 4;
+                int a = rgba[i + 3];
+                if (a == 255)
+                {
+                    r += rgba[i];
+                    g += rgba[i + 1];
+                    b += rgba[i + 2];
+                }
+                else
+                {
+                    r += (uint)((rgba[i] * a + 255 * (255 - a) + 127) / 255);
+                    g += (uint)((rgba[i + 1] * a + 255 * (255 - a) + 127) / 255);
+                    b += (uint)((rgba[i + 2] * a + 255 * (255 - a) + 127) / 255);
+                }
             }
-            else
-            {
-                _sums[o] += (uint)((rgba[i] * a + 255 * (255 - a) + 127) / 255);
-                _sums[o + 1] += (uint)((rgba[i + 1] * a + 255 * (255 - a) + 127) / 255);
-                _sums[o + 2] += (uint)((rgba[i + 2] * a + 255 * (255 - a) + 127) / 255);
-            }
+            _sums[ox * 3] += r;
+            _sums[ox * 3 + 1] += g;
+            _sums[ox * 3 + 2] += b;
         }
         _row++;
         if (_row % _factor == 0 || _row == _height) EmitBand();
