@@ -171,6 +171,50 @@ public sealed class BoxReducer
         if (_row % _factor == 0 || _row == _height) EmitBand();
     }
 
+    /// <summary>Adds the next row of 8-bit grey samples (<paramref name="invert"/>: WhiteIsZero), opaque.</summary>
+    public void AddGreyRow(ReadOnlySpan<byte> grey, bool invert)
+    {
+        if (grey.Length < _width) throw new ArgumentException("a row is width bytes", nameof(grey));
+        if (_row >= _height) throw new InvalidOperationException("more rows than the image has");
+        for (int ox = 0, x = 0; ox < Width; ox++)
+        {
+            int end = Math.Min(_width, x + _factor);
+            uint sum = 0;
+            for (int i = x; i < end; i++) sum += grey[i];
+            if (invert) sum = (uint)(255 * (end - x)) - sum;
+            x = end;
+            _sums[ox * 3] += sum;
+            _sums[ox * 3 + 1] += sum;
+            _sums[ox * 3 + 2] += sum;
+        }
+        _row++;
+        if (_row % _factor == 0 || _row == _height) EmitBand();
+    }
+
+    /// <summary>Adds the next row of 8-bit RGB samples, opaque.</summary>
+    public void AddRgbRow(ReadOnlySpan<byte> rgb)
+    {
+        if (rgb.Length < _width * 3) throw new ArgumentException("a row is width × 3 bytes", nameof(rgb));
+        if (_row >= _height) throw new InvalidOperationException("more rows than the image has");
+        for (int ox = 0, x = 0; ox < Width; ox++)
+        {
+            int end = Math.Min(_width, x + _factor);
+            uint r = 0, g = 0, b = 0;
+            for (int i = x * 3, stop = end * 3; i < stop; i += 3)
+            {
+                r += rgb[i];
+                g += rgb[i + 1];
+                b += rgb[i + 2];
+            }
+            x = end;
+            _sums[ox * 3] += r;
+            _sums[ox * 3 + 1] += g;
+            _sums[ox * 3 + 2] += b;
+        }
+        _row++;
+        if (_row % _factor == 0 || _row == _height) EmitBand();
+    }
+
     private void EmitBand()
     {
         int band = (_row - 1) / _factor;

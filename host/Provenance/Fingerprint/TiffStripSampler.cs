@@ -183,41 +183,59 @@ public sealed class TiffStripSampler
     {
         while (!bytes.IsEmpty)
         {
+            if (_rowFill == 0 && bytes.Length >= _rowBytes)
+            {
+                // A whole row in the read's own buffer: reduced from there, not copied.
+                EmitRow(bytes[..(int)_rowBytes]);
+                bytes = bytes[(int)_rowBytes..];
+                continue;
+            }
             int take = (int)Math.Min(bytes.Length, _rowBytes - _rowFill);
             bytes[..take].CopyTo(_row.AsSpan(_rowFill));
             _rowFill += take;
             bytes = bytes[take..];
             if (_rowFill == _rowBytes)
             {
-                EmitRow();
+                EmitRow(_row);
                 _rowFill = 0;
             }
         }
     }
 
-    private void EmitRow()
+    private void EmitRow(ReadOnlySpan<byte> row)
     {
+        // The scanners' usual layouts go straight to the reducer; others through RGBA.
+        if (_bytesPerSample == 1 && !_alpha && _samples == 1)
+        {
+            _reducer.AddGreyRow(row, _whiteIsZero);
+            return;
+        }
+        if (_bytesPerSample == 1 && !_alpha && _samples == 3)
+        {
+            _reducer.AddRgbRow(row);
+            return;
+        }
         // 16-bit samples: the high byte, in the file's byte order.
         int high = _bytesPerSample == 2 && _little ? 1 : 0;
         int stride = _samples * _bytesPerSample;
+        int step = _bytesPerSample;
         for (int x = 0; x < _width; x++)
         {
-            int i = x * stride;
-            byte Sample(int s) => _row[i + s * _bytesPerSample + high];
+            int i = x * stride + high;
             int o = x * 4;
             if (_samples <= 2)
             {
-                byte v = Sample(0);
+                byte v = row[i];
                 if (_whiteIsZero) v = (byte)(255 - v);
                 _rgba[o] = _rgba[o + 1] = _rgba[o + 2] = v;
-                _rgba[o + 3] = _alpha ? Sample(1) : (byte)255;
+                _rgba[o + 3] = _alpha ? row[i + step] : (byte)255;
             }
             else
             {
-                _rgba[o] = Sample(0);
-                _rgba[o + 1] = Sample(1);
-                _rgba[o + 2] = Sample(2);
-                _rgba[o + 3] = _alpha ? Sample(3) : (byte)255;
+                _rgba[o] = row[i];
+                _rgba[o + 1] = row[i + step];
+                _rgba[o + 2] = row[i + 2 * step];
+                _rgba[o + 3] = _alpha ? row[i + 3 * step] : (byte)255;
             }
         }
         _reducer.AddRow(_rgba);
