@@ -112,6 +112,52 @@ public class ThumbnailTests(ITestOutputHelper log)
         Assert.InRange(distance, 0, 2);
     }
 
+    [Fact]
+    public void The_strip_sampler_reads_sixteen_bit_grey_as_libtiff_does()
+    {
+        // 16-bit big-endian WhiteIsZero grey, a ramp across: sampled from its strips (the high byte of each sample,
+        // inverted) it is the picture LibTiff.NET decodes from the whole file.
+        const int width = 300, height = 40;
+        byte[] tiff = SixteenBitGreyTiff(width, height);
+        using var stream = new MemoryStream(tiff);
+        TiffStripSampler sampler = TiffStripSampler.TryCreate(stream) ?? throw new InvalidOperationException("not sampled");
+        sampler.Observe(0, tiff);
+        Assert.True(sampler.Complete);
+        RgbaImage sampled = sampler.Sample().Image;
+        RgbaImage decoded = TiffDecoder.TryDecode(tiff)!.Image;
+        Assert.Equal((width, height), (sampled.Width, sampled.Height));
+        Assert.Equal(decoded.Pixels, sampled.Pixels);
+    }
+
+    private static byte[] SixteenBitGreyTiff(int width, int height)
+    {
+        using var tiff = new MemoryStream();
+        tiff.Write("MM\0*\0\0\0\0"u8);
+        uint data = (uint)tiff.Position;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int v = x * 65535 / (width - 1);
+                tiff.Write([(byte)(v >> 8), (byte)v]);
+            }
+        uint ifd = (uint)tiff.Position;
+        (ushort Tag, uint Value)[] entries = [(256, (uint)width), (257, (uint)height), (258, 16), (259, 1), (262, 0), (273, data), (277, 1), (278, (uint)height), (279, (uint)(width * height * 2))];
+        tiff.Write([0, (byte)entries.Length]);
+        foreach (var (tag, value) in entries)
+        {
+            var entry = new byte[12];
+            BinaryPrimitives.WriteUInt16BigEndian(entry, tag);
+            BinaryPrimitives.WriteUInt16BigEndian(entry.AsSpan(2), 4);
+            BinaryPrimitives.WriteUInt32BigEndian(entry.AsSpan(4), 1);
+            BinaryPrimitives.WriteUInt32BigEndian(entry.AsSpan(8), value);
+            tiff.Write(entry);
+        }
+        tiff.Write([0, 0, 0, 0]);
+        byte[] bytes = tiff.ToArray();
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), ifd);
+        return bytes;
+    }
+
     private static string Signed(string input) => Path.Combine(Path.GetDirectoryName(input)!, "signed-" + Path.GetFileName(input));
 
     private static async Task<FileVerification> SignAndVerifyAsync(TempFolder folder, string input)
