@@ -2,8 +2,10 @@
 //   node c2pa-read.mjs FILE [--trust ROOT.pem]... [--verbose]
 //   node c2pa-read.mjs FILE --manifest        prints c2pa-rs's whole reader JSON (the manifest store, as c2patool shows it)
 // Output: {"state": "Valid|Trusted|Invalid", "codes": [failure and informational codes], "activeManifest": label,
-//          "softBindings": [the active manifest's c2pa.soft-binding data]}
+//          "softBindings": [the active manifest's c2pa.soft-binding data],
+//          "thumbnail": {format, identifier, bytes, sha256} of the claim thumbnail c2pa-rs extracts, or null}
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import init, { WasmReader } from '@contentauth/c2pa-wasm';
 
@@ -47,6 +49,15 @@ try {
     // The active manifest's soft bindings as c2pa-rs parsed them (alg and block values), so tests can compare.
     const active = store.manifests?.[store.active_manifest];
     result.softBindings = (active?.assertions ?? []).filter((a) => a.label.startsWith('c2pa.soft-binding')).map((a) => a.data);
+    // The active manifest's claim thumbnail as c2pa-rs lists it, with the SHA-256 of the bytes it extracts, so tests
+    // can compare them with the thumbnail that was signed.
+    if (active?.thumbnail) {
+      const bytes = reader.resourceToBytes(active.thumbnail.identifier);
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      result.thumbnail = { format: active.thumbnail.format, identifier: active.thumbnail.identifier, bytes: bytes.length, sha256: digest };
+    } else {
+      result.thumbnail = null;
+    }
     console.log(JSON.stringify(result));
   }
 } catch (error) {

@@ -21,6 +21,7 @@ public static class AssertionLabels
     public const string Ingredient = "c2pa.ingredient";
     public const string IngredientV2 = "c2pa.ingredient.v2";
     public const string SoftBinding = "c2pa.soft-binding";
+    public const string ThumbnailJpeg = "c2pa.thumbnail.claim.jpeg";
 }
 
 /// <summary>Builds the assertion superboxes of our manifests (C2PA 2.2 §18, CAWG training-and-mining).</summary>
@@ -33,6 +34,18 @@ public static class Assertions
     /// <summary>A JSON assertion box (`json` description UUID, one `json` content box).</summary>
     public static JumbfSuperBox JsonBox(string label, byte[] json) =>
         new(JumbfTypes.Json, label, [new JumbfContentBox("json", json)]);
+
+    /// <summary>
+    /// An embedded-file assertion (C2PA 2.2 §11.1.4.3 "Embedded File", ISO/IEC 19566-5 §B.2): a superbox of the embedded
+    /// file type holding a `bfdb` description (toggles 0: no file name; the media type, null-terminated) and a `bidb`
+    /// box with the bytes. The claim thumbnail (C2PA 2.2 §18.5) is one: label `c2pa.thumbnail.claim.jpeg`, `image/jpeg`.
+    /// </summary>
+    public static JumbfSuperBox EmbeddedFile(string label, string mediaType, byte[] data)
+    {
+        var description = new byte[mediaType.Length + 2];
+        System.Text.Encoding.ASCII.GetBytes(mediaType, 0, mediaType.Length, description, 1);
+        return new JumbfSuperBox(JumbfTypes.EmbeddedFile, label, [new JumbfContentBox("bfdb", description), new JumbfContentBox("bidb", data)]);
+    }
 
     /// <summary>
     /// `c2pa.soft-binding` (C2PA 2.2 §18.10): one block over the whole asset (empty scope) whose value is the

@@ -40,13 +40,16 @@ public sealed class ManifestSigner
     public Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, CancellationToken cancellationToken = default)
     {
         input.Position = 0;
+        // The one read: the pixels come from the bytes the hashing copy reads (SigningPixels).
+        input = SigningPixels.Prepare(input, out SigningPixels pixels);
+        input.Position = 0;
         // A parent from the history (a drawing app rewrote the file without ours) replaces whatever the file carries:
         // exactly one parentOf ingredient either way.
         byte[]? previousStore = request.ParentStore ?? (handler is SidecarHandler ? null : handler.ReadManifestStoreBeforeCopy(input));
-        return SignAsync(input, output, handler, request, signer, previousStore, cancellationToken);
+        return SignAsync(input, output, handler, request, signer, previousStore, pixels, cancellationToken);
     }
 
-    private async Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, byte[]? previousStore, CancellationToken cancellationToken)
+    private async Task<SignResult> SignAsync(Stream input, Stream output, IAssetHandler handler, SigningRequest request, IClaimSigner signer, byte[]? previousStore, SigningPixels pixels, CancellationToken cancellationToken)
     {
         if (!output.CanSeek || !output.CanRead || !output.CanWrite) throw new ArgumentException("the output must be seekable, readable and writable", nameof(output));
         ParentInfo? parent = previousStore == null ? null : DescribeParent(previousStore, input, handler, request);
@@ -66,7 +69,7 @@ public sealed class ManifestSigner
         assertionBoxes.Add(Assertions.TrainingMining(request.Consent));
         if (request.ArtistName != null || request.Title != null) assertionBoxes.Add(Assertions.CreativeWork(request.ArtistName, request.Title));
         assertionBoxes.Add(Assertions.Token(request.TokenSerial, request.TokenCounter, request.KeyProtection));
-        if (Fingerprint(input) is { } code) assertionBoxes.Add(Assertions.SoftBinding(IsccImageCode.Algorithm, code.ToString()));
+        pixels.AddAssertions(assertionBoxes);
         // CAWG identity 1.1 §5: the artist's identity, bound to this claim's assertions; signed once their hashes are final.
         var identity = signer as IIdentityCredentialSigner;
         X509Certificate2Collection? identityChain = identity?.IdentityChain is { Count: > 0 } chain ? chain : null;
@@ -95,6 +98,8 @@ public sealed class ManifestSigner
             hashedWhileWriting = hashing.IsSequential && SameRanges(hashing.Exclusions, placement.Exclusions);
             dataHash = hashedWhileWriting ? hashing.GetHash() : DataHasher.Hash(output, placement.Exclusions, "sha256");
         }
+        // A streamed TIFF's strips have passed the sampler: its thumbnail and code replace their placeholders.
+        pixels.CompleteAssertions(assertionBoxes);
 
         byte[] hashCbor = Padding.Fit(pad => Assertions.DataHashCbor(placement.Exclusions, dataHash, pad), hashPlaceholder.Length)
             ?? throw new InvalidOperationException($"{placement.Exclusions.Count} exclusion ranges do not fit the data-hash reservation");
@@ -184,7 +189,9 @@ public sealed class ManifestSigner
                     await using var sidecar = new FileStream(sidecarTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
                     SidecarHandler sidecarHandler = SidecarHandler.ForStoreStream(sidecar, SidecarHandler.MediaTypeFor(inputPath));
                     // An existing sidecar of the input is the parent, as an embedded store would be.
-                    result = await SignAsync(input, output, sidecarHandler, request, signer, request.ParentStore ?? SidecarHandler.ReadOwnSidecar(inputPath), cancellationToken).ConfigureAwait(false);
+                    Stream source = SigningPixels.Prepare(input, out SigningPixels pixels);
+                    source.Position = 0;
+                    result = await SignAsync(source, output, sidecarHandler, request, signer, request.ParentStore ?? SidecarHandler.ReadOwnSidecar(inputPath), pixels, cancellationToken).ConfigureAwait(false);
                     sidecar.Flush(flushToDisk: true);
                 }
                 output.Flush(flushToDisk: true);
@@ -199,18 +206,6 @@ public sealed class ManifestSigner
             if (File.Exists(temp)) File.Delete(temp);
             if (sidecarTemp != null && File.Exists(sidecarTemp)) File.Delete(sidecarTemp);
         }
-    }
-
-    /// <summary>
-    /// The ISCC Image-Code of the input's pixels, or null when they do not decode (not an image, a format the decoder
-    /// lacks, truncated, too large). This decodes from the input before the hashing copy: a second read of the input.
-    /// </summary>
-    private static IsccImageCode? Fingerprint(Stream input)
-    {
-        input.Position = 0;
-        DecodedImage? decoded = ImageDecoder.TryDecode(input);
-        input.Position = 0;
-        return decoded?.Code();
     }
 
     private static void MoveIntoPlace(string temp, string path, bool overwrite)

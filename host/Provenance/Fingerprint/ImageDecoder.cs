@@ -6,7 +6,8 @@ namespace Provenance.Fingerprint;
 
 /// <summary>
 /// Decodes image files to straight-alpha RGBA with SkiaSharp (JPEG via libjpeg-turbo, PNG, WebP, GIF, BMP), with no
-/// colour management, as Pillow reads them. Images past <see cref="MaxPixels"/> are refused before decoding.
+/// colour management, as Pillow reads them; TIFF with <see cref="TiffDecoder"/> (LibTiff.NET). Images past
+/// <see cref="MaxPixels"/> are refused before decoding.
 /// </summary>
 public static class ImageDecoder
 {
@@ -17,6 +18,14 @@ public static class ImageDecoder
     public static DecodedImage? TryDecode(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (IsTiffStream(stream))
+        {
+            // libtiff reads a TIFF by seeking between its IFDs and strips: it is given the file in memory.
+            if (stream.Length - stream.Position > MaxTiffFileBytes) return null;
+            var file = new byte[stream.Length - stream.Position];
+            stream.ReadExactly(file);
+            return TiffDecoder.TryDecode(file);
+        }
         using var managed = new SKManagedStream(stream, disposeManagedStream: false);
         using SKCodec? codec = SKCodec.Create(managed);
         if (codec == null) return null;
@@ -29,6 +38,28 @@ public static class ImageDecoder
         var orientation = (ExifOrientation)(int)codec.EncodedOrigin;
         if (!Enum.IsDefined(orientation)) orientation = ExifOrientation.Normal;
         return new DecodedImage(new RgbaImage(info.Width, info.Height, pixels), orientation);
+    }
+
+    /// <summary>Largest TIFF file decoded in memory (a bigger scan is sampled as it streams past: <see cref="TiffStripSampler"/>).</summary>
+    public const long MaxTiffFileBytes = 512L * 1024 * 1024;
+
+    /// <summary>The pixels of a file already read into memory (signing's one read), or null.</summary>
+    public static DecodedImage? TryDecode(byte[] file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (TiffDecoder.IsTiff(file)) return TiffDecoder.TryDecode(file);
+        using var stream = new MemoryStream(file, writable: false);
+        return TryDecode(stream);
+    }
+
+    private static bool IsTiffStream(Stream stream)
+    {
+        if (!stream.CanSeek) return false;
+        long start = stream.Position;
+        Span<byte> header = stackalloc byte[4];
+        int n = stream.ReadAtLeast(header, 4, throwOnEndOfStream: false);
+        stream.Position = start;
+        return n == 4 && TiffDecoder.IsTiff(header);
     }
 
     /// <summary>Decodes a file; null when it is not a decodable image.</summary>

@@ -15,10 +15,65 @@ public static class ImageNormalizer
     {
         ArgumentNullException.ThrowIfNull(image);
         RgbaImage upright = Transpose(image, orientation);
-        byte[] rgb = OnWhite(upright);
-        (int left, int top, int width, int height) = TrimBox(rgb, upright.Width, upright.Height);
-        byte[] grey = Grey(rgb, upright.Width, left, top, width, height);
+        // One pass over the pixels (a 50-megapixel photo is 200 MB of RGBA): on white, the trim box and the grey
+        // together, with the same arithmetic as OnWhite, TrimBox and Grey below.
+        (byte[] grey, int left, int top, int width, int height) = GreyAndTrimBox(upright);
+        if (width != upright.Width || height != upright.Height) grey = Crop(grey, upright.Width, left, top, width, height);
         return PillowResample.Bicubic(grey, width, height, Size, Size);
+    }
+
+    private static (byte[] Grey, int Left, int Top, int Width, int Height) GreyAndTrimBox(RgbaImage image)
+    {
+        int w = image.Width, h = image.Height;
+        byte[] src = image.Pixels;
+        var grey = new byte[(long)w * h];
+        int a0 = src[3];
+        byte r0 = Blend(a0, src[0]), g0 = Blend(a0, src[1]), b0 = Blend(a0, src[2]);
+        int minX = w, minY = h, maxX = -1, maxY = -1;
+        for (int y = 0; y < h; y++)
+        {
+            long row = (long)y * w;
+            int first = -1, last = -1;
+            for (int x = 0; x < w; x++)
+            {
+                long i = (row + x) * 4;
+                int a = src[i + 3];
+                byte r, g, b;
+                if (a == 255)
+                {
+                    r = src[i];
+                    g = src[i + 1];
+                    b = src[i + 2];
+                }
+                else
+                {
+                    r = Blend(a, src[i]);
+                    g = Blend(a, src[i + 1]);
+                    b = Blend(a, src[i + 2]);
+                }
+                if (r != r0 || g != g0 || b != b0)
+                {
+                    if (first < 0) first = x;
+                    last = x;
+                }
+                grey[row + x] = (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+            }
+            if (first < 0) continue;
+            if (first < minX) minX = first;
+            if (last > maxX) maxX = last;
+            if (y < minY) minY = y;
+            maxY = y;
+        }
+        // A uniform image has no box: Pillow's crop(None) keeps it whole.
+        if (maxX < 0) return (grey, 0, 0, w, h);
+        return (grey, minX, minY, maxX - minX + 1, maxY - minY + 1);
+    }
+
+    private static byte[] Crop(byte[] grey, int stride, int left, int top, int width, int height)
+    {
+        var cropped = new byte[width * height];
+        for (int y = 0; y < height; y++) Buffer.BlockCopy(grey, (top + y) * stride + left, cropped, y * width, width);
+        return cropped;
     }
 
     /// <summary>Turns stored pixels upright as Pillow's <c>ImageOps.exif_transpose</c> does.</summary>

@@ -47,6 +47,17 @@ public interface IAssetHandler
     /// </summary>
     byte[]? ReadManifestStoreBeforeCopy(Stream asset) => ReadManifestStore(asset);
 
+    /// <summary>
+    /// The store for verification, when the data hash reads the file afterwards: a handler whose
+    /// <see cref="ReadManifestStore"/> also walks the rest of the file to check it (JPEG) reads the header only and
+    /// returns in <paramref name="check"/> that walk, to be fed by the hash's reads (DESIGN.md "Performance model").
+    /// </summary>
+    byte[]? ReadManifestStoreForVerify(Stream asset, out AssetTailCheck? check)
+    {
+        check = null;
+        return ReadManifestStore(asset);
+    }
+
     /// <summary>The XMP packet embedded in the asset, or null.</summary>
     string? ReadXmp(Stream asset);
 
@@ -88,4 +99,20 @@ public sealed class AssetFormatException : Exception
     public string Format { get; }
     public long Offset { get; }
     public string Problem { get; }
+}
+
+/// <summary>
+/// A structural check of the part of an asset that verification would otherwise walk before hashing (JPEG: the
+/// entropy-coded data up to the end-of-image marker), fed with the bytes the data hash reads, so the file is read once.
+/// </summary>
+public abstract class AssetTailCheck
+{
+    /// <summary>Takes the bytes a read at <paramref name="position"/> returned (in any order; what does not follow on is ignored).</summary>
+    public abstract void Observe(long position, ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// Completes the check, reading from <paramref name="asset"/> only what <see cref="Observe"/> did not see; throws
+    /// <see cref="AssetFormatException"/> when the file is broken (truncated).
+    /// </summary>
+    public abstract void Finish(Stream asset);
 }

@@ -34,7 +34,20 @@ public sealed class JpegHandler : IAssetHandler
     /// <summary>The header segments only: <see cref="WriteWithPlaceholder"/> walks the rest to the end-of-image marker as it copies.</summary>
     public byte[]? ReadManifestStoreBeforeCopy(Stream asset) => ReadStore(asset, toEndOfImage: false);
 
-    private byte[]? ReadStore(Stream asset, bool toEndOfImage)
+    /// <summary>
+    /// The header segments only; the walk from the entropy-coded data to the end-of-image marker is done by
+    /// <paramref name="check"/> on the bytes the data hash reads (one read, issue 14).
+    /// </summary>
+    public byte[]? ReadManifestStoreForVerify(Stream asset, out AssetTailCheck? check)
+    {
+        byte[]? store = ReadStore(asset, toEndOfImage: false, out long entropyStart);
+        check = new EndOfImageCheck(entropyStart);
+        return store;
+    }
+
+    private byte[]? ReadStore(Stream asset, bool toEndOfImage) => ReadStore(asset, toEndOfImage, out _);
+
+    private byte[]? ReadStore(Stream asset, bool toEndOfImage, out long entropyStart)
     {
         var reader = new SegmentReader(asset);
         using var store = new MemoryStream();
@@ -60,6 +73,7 @@ public sealed class JpegHandler : IAssetHandler
                 Append(store, segment.Payload.AsSpan(16), segment.Offset);
             }
         }
+        entropyStart = reader.EntropyStart;
         if (toEndOfImage) reader.ScanToEndOfImage();
         return found ? store.ToArray() : null;
     }
@@ -257,6 +271,9 @@ public sealed class JpegHandler : IAssetHandler
 
         private long Position => _bufferOffset + _bufferStart;
 
+        /// <summary>After <see cref="HeaderSegments"/>: where the entropy-coded data starts.</summary>
+        public long EntropyStart => _headerEnded ? Position : throw new AssetFormatException(Format, Position, "no start-of-scan segment: the file has no image data");
+
         private int ReadByte()
         {
             if (_bufferStart == _bufferEnd && !Fill()) return -1;
@@ -382,6 +399,97 @@ public sealed class JpegHandler : IAssetHandler
                 if (length < 2) throw new AssetFormatException(Format, offset, $"segment FF{marker:X2} has length {length}, less than 2");
                 ReadExactly(length - 2, $"segment FF{marker:X2}");
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SegmentReader.ScanToEndOfImage"/> as a push parser (ITU T.81 §B.1.1.2: in entropy-coded data FF is
+    /// followed by 00 or a restart marker RST0–7; any other marker starts a segment with a length; EOI ends the image).
+    /// </summary>
+    private sealed class EndOfImageCheck(long start) : AssetTailCheck
+    {
+        private enum State { Entropy, Marker, LengthHigh, LengthLow, Skip, Done }
+
+        private State _state = State.Entropy;
+        private long _next = start;
+        private long _skip;
+        private int _high;
+        private byte _marker;
+        private long _markerOffset;
+        private AssetFormatException? _broken;
+
+        public override void Observe(long position, ReadOnlySpan<byte> data)
+        {
+            if (_state == State.Done || _broken != null) return;
+            long end = position + data.Length;
+            if (position > _next || end <= _next) return;
+            Feed(data[(int)(_next - position)..]);
+        }
+
+        private void Feed(ReadOnlySpan<byte> data)
+        {
+            int i = 0;
+            while (i < data.Length && _state != State.Done && _broken == null)
+            {
+                switch (_state)
+                {
+                    case State.Entropy:
+                        int ff = data[i..].IndexOf((byte)0xFF);
+                        if (ff < 0)
+                        {
+                            i = data.Length;
+                            break;
+                        }
+                        i += ff + 1;
+                        _markerOffset = _next + i - 1;
+                        _state = State.Marker;
+                        break;
+                    case State.Marker:
+                        byte marker = data[i++];
+                        if (marker == 0xFF) break;
+                        if (marker == 0x00 || marker is >= 0xD0 and <= 0xD7) _state = State.Entropy;
+                        else if (marker == Eoi) _state = State.Done;
+                        else
+                        {
+                            _marker = marker;
+                            _state = State.LengthHigh;
+                        }
+                        break;
+                    case State.LengthHigh:
+                        _high = data[i++];
+                        _state = State.LengthLow;
+                        break;
+                    case State.LengthLow:
+                        int length = (_high << 8) | data[i++];
+                        if (length < 2) _broken = new AssetFormatException("jpeg", _markerOffset, $"segment FF{_marker:X2} has length {length}, less than 2");
+                        _skip = length - 2;
+                        _state = _skip == 0 ? State.Entropy : State.Skip;
+                        break;
+                    case State.Skip:
+                        int n = (int)Math.Min(_skip, data.Length - i);
+                        i += n;
+                        _skip -= n;
+                        if (_skip == 0) _state = State.Entropy;
+                        break;
+                }
+            }
+            _next += i;
+        }
+
+        public override void Finish(Stream asset)
+        {
+            if (_broken != null) throw _broken;
+            if (_state == State.Done) return;
+            // What the hash did not read (a read that skipped ahead): walk it from the stream.
+            var buffer = new byte[1 << 16];
+            asset.Position = _next;
+            while (_state != State.Done && _broken == null)
+            {
+                int n = asset.Read(buffer, 0, buffer.Length);
+                if (n == 0) throw new AssetFormatException("jpeg", _next, "file ends before the end-of-image marker (truncated)");
+                Feed(buffer.AsSpan(0, n));
+            }
+            if (_broken != null) throw _broken;
         }
     }
 }

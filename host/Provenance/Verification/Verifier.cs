@@ -28,7 +28,7 @@ public static class Verifier
         try
         {
             using Stream stream = AssetFile.OpenRead(path);
-            FileVerification embedded = VerifyStream(stream, path, trust, handlers);
+            FileVerification embedded = VerifyStream(stream, path, trust, handlers, out AssetTailCheck? pendingTail);
             if (embedded.Verdict is not (Verdict.Missing or Verdict.Error)) return embedded;
             // C2PA 2.2 external manifests: `NAME.EXT.c2pa` beside the asset, else `NAME.c2pa`.
             (string Path, bool Shared)? found;
@@ -42,7 +42,19 @@ public static class Verifier
             {
                 return ErrorResult(path, "sidecar", $"The .c2pa sidecar cannot be read: {e.Problem} at byte {e.Offset}.");
             }
-            if (sidecar == null || found == null) return embedded;
+            if (sidecar == null || found == null)
+            {
+                // No store anywhere: the file itself is still checked (a truncated JPEG is an error, not missing).
+                try
+                {
+                    pendingTail?.Finish(stream);
+                }
+                catch (AssetFormatException e)
+                {
+                    return ErrorResult(path, embedded.Format, $"The file cannot be read as {embedded.Format?.ToUpperInvariant()}: {e.Problem} at byte {e.Offset}.");
+                }
+                return embedded;
+            }
             FileVerification result = VerifyStore(sidecar, stream, path, "sidecar", new SidecarHandler(SidecarHandler.MediaTypeFor(path)), trust);
             // A NAME.c2pa that another file with the same stem may own is this file's only if it binds to these bytes.
             if (found.Value.Shared && result.Verdict == Verdict.Invalid && result.Statuses.Any(st => st.Code == ValidationCodes.AssertionDataHashMismatch))
@@ -67,12 +79,33 @@ public static class Verifier
     /// </summary>
     public static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers)
     {
+        FileVerification result = VerifyStream(asset, name, trust, handlers, out AssetTailCheck? pendingTail);
+        if (pendingTail == null) return result;
+        try
+        {
+            pendingTail.Finish(asset);
+        }
+        catch (AssetFormatException e)
+        {
+            return ErrorResult(name, result.Format, $"The file cannot be read as {result.Format?.ToUpperInvariant()}: {e.Problem} at byte {e.Offset}.");
+        }
+        return result;
+    }
+
+    /// <param name="pendingTail">For a file without an embedded store (`missing`): the handler's check of the rest of the
+    /// file, not yet run, so that a sidecar's data hash can feed it (one read); the caller finishes it.</param>
+    private static FileVerification VerifyStream(Stream asset, string name, TrustSettings trust, AssetHandlers handlers, out AssetTailCheck? pendingTail)
+    {
+        pendingTail = null;
         IAssetHandler? handler = handlers.ForStream(asset);
         if (handler == null) return ErrorResult(name, null, "The file is not in a format that can carry Content Credentials here (JPEG, PNG, TIFF/DNG, WebP, GIF, JPEG XL, HEIC/HEIF/AVIF, PDF), and it has no .c2pa sidecar.");
         byte[]? storeBytes;
+        AssetTailCheck? tail;
         try
         {
-            storeBytes = handler.ReadManifestStore(asset);
+            // One read (issue 14): a handler that checks the rest of the file (JPEG's walk to EOI) does it on the
+            // bytes the data hash reads; without a store there is no hash, and the check reads the rest itself.
+            storeBytes = handler.ReadManifestStoreForVerify(asset, out tail);
         }
         catch (AssetFormatException e) when (e.MultipleStores)
         {
@@ -90,9 +123,20 @@ public static class Verifier
         }
         if (storeBytes == null)
         {
+            pendingTail = tail;
             return new FileVerification { File = name, Format = handler.FormatName, Verdict = Verdict.Missing, Reason = "The file has no Content Credentials." };
         }
-        return VerifyStore(storeBytes, asset, name, handler.FormatName, handler, trust);
+        if (tail == null) return VerifyStore(storeBytes, asset, name, handler.FormatName, handler, trust);
+        FileVerification verified = VerifyStore(storeBytes, new ObservedStream(asset, tail.Observe), name, handler.FormatName, handler, trust);
+        try
+        {
+            tail.Finish(asset);
+        }
+        catch (AssetFormatException e)
+        {
+            return ErrorResult(name, handler.FormatName, $"The file cannot be read as {handler.FormatName.ToUpperInvariant()}: {e.Problem} at byte {e.Offset}.");
+        }
+        return verified;
     }
 
     private static FileVerification VerifyStore(byte[] storeBytes, Stream asset, string name, string format, IAssetHandler handler, TrustSettings trust)

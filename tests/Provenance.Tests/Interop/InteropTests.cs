@@ -78,6 +78,39 @@ public class InteropTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Issue 12 "Thumbnails": c2pa-rs lists the claim thumbnail of every format we sign, extracts the very bytes our
+    /// verifier shows, and still calls the file Valid. "tif-streamed" is the TIFF sampled as its strips stream past
+    /// (the path of a large scan: a thumbnail padded to its reserved slot).
+    /// </summary>
+    [Theory]
+    [InlineData("artwork.jpg")]
+    [InlineData("artwork.png")]
+    [InlineData("artwork.tif")]
+    [InlineData("artwork.webp")]
+    [InlineData("tif-streamed")]
+    public async Task C2paRsListsOurThumbnailAndStaysValid(string sample)
+    {
+        if (!TryInterop(out string interop)) return;
+        using var pki = new TestPki("Thumbnail Interop");
+        using TempFolder folder = TestAssets.NewFolder();
+        string input = Path.Combine(interop, "..", "..", "samples", sample == "tif-streamed" ? "artwork.tif" : sample);
+        string signedPath = folder.File("signed-" + (sample == "tif-streamed" ? "streamed.tif" : sample));
+        using (sample == "tif-streamed" ? SigningPixels.UseInMemoryLimit(1024) : null)
+            await new ManifestSigner().SignFileAsync(input, signedPath, Signing.Request(), pki.Signer());
+
+        FileVerification ours = Verifier.VerifyFile(signedPath, TrustSettings.None);
+        Assert.Equal(Verdict.Valid, ours.Verdict);
+        Assert.NotNull(ours.Thumbnail);
+        JsonElement result = RunReader(interop, signedPath, null);
+        Assert.True(result.GetProperty("state").GetString() == "Valid", result.ToString());
+        JsonElement thumbnail = result.GetProperty("thumbnail");
+        Assert.True(thumbnail.ValueKind == JsonValueKind.Object, result.ToString());
+        Assert.Equal("image/jpeg", thumbnail.GetProperty("format").GetString());
+        Assert.Equal(ours.Thumbnail.Bytes.Length, thumbnail.GetProperty("bytes").GetInt32());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ours.Thumbnail.Bytes)), thumbnail.GetProperty("sha256").GetString());
+    }
+
     [Fact]
     public async Task C2paRsReadsOurIsccSoftBinding()
     {
