@@ -132,6 +132,7 @@ public static class ArtworkSigner
             Xmp = handler is null ? null : ConsentXmp.Build(options.Consent, existingXmp, artist, options.Title),
             TimeStampAuthority = options.TimeStampAuthority,
             ParentStore = parent?.Store,
+            HistoryVersion = options.History is not null,
             // C2PA 2.2 §18.13.4.4: a saved version was changed with drawing tools; an export was converted from the native file.
             EditAction = parent is null ? null : parent.ParentWork is null ? "c2pa.drawing" : "c2pa.converted",
             When = DateTimeOffset.UtcNow,

@@ -41,7 +41,7 @@ public sealed class ManifestSigner
     {
         input.Position = 0;
         // The one read: the pixels come from the bytes the hashing copy reads (SigningPixels).
-        input = SigningPixels.Prepare(input, out SigningPixels pixels);
+        input = SigningPixels.Prepare(input, out SigningPixels pixels, request.HistoryVersion);
         input.Position = 0;
         // A parent from the history (a drawing app rewrote the file without ours) replaces whatever the file carries:
         // exactly one parentOf ingredient either way.
@@ -189,7 +189,7 @@ public sealed class ManifestSigner
                     await using var sidecar = new FileStream(sidecarTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
                     SidecarHandler sidecarHandler = SidecarHandler.ForStoreStream(sidecar, SidecarHandler.MediaTypeFor(inputPath));
                     // An existing sidecar of the input is the parent, as an embedded store would be.
-                    Stream source = SigningPixels.Prepare(input, out SigningPixels pixels);
+                    Stream source = SigningPixels.Prepare(input, out SigningPixels pixels, request.HistoryVersion);
                     source.Position = 0;
                     result = await SignAsync(source, output, sidecarHandler, request, signer, request.ParentStore ?? SidecarHandler.ReadOwnSidecar(inputPath), pixels, cancellationToken).ConfigureAwait(false);
                     sidecar.Flush(flushToDisk: true);

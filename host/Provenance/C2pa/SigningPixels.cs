@@ -59,7 +59,8 @@ public sealed class SigningPixels
     /// Reads <paramref name="input"/> for the signature and returns the stream the signer reads from instead: the
     /// bytes in memory, the input with the strip sampler watching, or the input as it was.
     /// </summary>
-    internal static Stream Prepare(Stream input, out SigningPixels pixels)
+    /// <param name="version">A saved version of a history (smaller thumbnail: <see cref="Fingerprint.Thumbnail.VersionMaxSide"/>).</param>
+    internal static Stream Prepare(Stream input, out SigningPixels pixels, bool version = false)
     {
         pixels = new SigningPixels();
         if (!input.CanSeek) return input;
@@ -73,7 +74,9 @@ public sealed class SigningPixels
             if (decoded != null)
             {
                 // Two independent passes over the pixels: on a second core when there is one.
-                var thumbnail = System.Threading.Tasks.Task.Run(() => Fingerprint.Thumbnail.FromImage(decoded));
+                var thumbnail = System.Threading.Tasks.Task.Run(() => version
+                    ? Fingerprint.Thumbnail.FromImage(decoded, Fingerprint.Thumbnail.VersionMaxBytes, Fingerprint.Thumbnail.VersionMaxSide)
+                    : Fingerprint.Thumbnail.FromImage(decoded));
                 pixels.Code = decoded.Code();
                 pixels.Thumbnail = thumbnail.GetAwaiter().GetResult();
             }

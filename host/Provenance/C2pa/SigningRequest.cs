@@ -76,6 +76,9 @@ public sealed class SigningRequest
     /// </summary>
     public byte[]? ParentStore { get; init; }
 
+    /// <summary>A saved version of a history (issue 16): its thumbnail is kept small, since every version travels in the final file.</summary>
+    public bool HistoryVersion { get; init; }
+
     /// <summary>The action that follows `c2pa.opened` when there is a parent (a saved version of a drawing: `c2pa.drawing`).</summary>
     public string? EditAction { get; init; }
 

@@ -19,6 +19,15 @@ public static class Thumbnail
     /// <summary>Bytes of the JPEG, at most.</summary>
     public const int MaxBytes = 128 * 1024;
 
+    /// <summary>
+    /// Long side of a saved version's thumbnail (issue 16, `--history`): every version's manifest travels in the final
+    /// file, so the versions' thumbnails are kept small (README, "Proof of process", bytes per version).
+    /// </summary>
+    public const int VersionMaxSide = 256;
+
+    /// <summary>Bytes of a saved version's thumbnail, at most.</summary>
+    public const int VersionMaxBytes = 24 * 1024;
+
     /// <summary>The assertion label (C2PA 2.2 §18.5: `c2pa.thumbnail.claim.` + the format's extension).</summary>
     public const string Label = "c2pa.thumbnail.claim.jpeg";
 
@@ -27,11 +36,11 @@ public static class Thumbnail
     private static readonly int[] Qualities = [80, 60, 40];
 
     /// <summary>The thumbnail of decoded pixels (stored orientation turned upright), at most <see cref="MaxBytes"/>.</summary>
-    public static byte[] FromImage(DecodedImage decoded, int maxBytes = MaxBytes)
+    public static byte[] FromImage(DecodedImage decoded, int maxBytes = MaxBytes, int maxSide = MaxSide)
     {
         ArgumentNullException.ThrowIfNull(decoded);
         RgbaImage image = decoded.Image;
-        var reducer = new BoxReducer(image.Width, image.Height, MaxSide);
+        var reducer = new BoxReducer(image.Width, image.Height, Math.Min(maxSide, MaxSide));
         int rowBytes = image.Width * 4;
         for (int y = 0; y < image.Height; y++) reducer.AddRow(image.Pixels.AsSpan(y * rowBytes, rowBytes));
         return Encode(ImageNormalizer.Transpose(reducer.Finish(), decoded.Orientation), maxBytes);

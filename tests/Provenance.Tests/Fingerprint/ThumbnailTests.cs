@@ -158,6 +158,33 @@ public class ThumbnailTests(ITestOutputHelper log)
         return bytes;
     }
 
+    [Fact]
+    public async Task A_saved_version_of_a_history_carries_a_small_thumbnail_and_a_plain_signature_a_full_one()
+    {
+        // Issue 16: every version's manifest travels in the final export, so a version's thumbnail is kept small.
+        using var folder = new TempFolder();
+        using SKBitmap picture = Halves(1600, 1000);
+        string input = Path.Combine(folder.Path, "drawing.png");
+        using (SKData png = picture.Encode(SKEncodedImageFormat.Png, 100)) File.WriteAllBytes(input, png.ToArray());
+        using var pki = new TestPki("Thumbnail Artist");
+        string plain = Path.Combine(folder.Path, "plain.png"), version = Path.Combine(folder.Path, "version.png");
+        await new ManifestSigner().SignFileAsync(input, plain, Signing.Request(), pki.Signer());
+        SigningRequest plainRequest = Signing.Request();
+        var versionRequest = new SigningRequest
+        {
+            Title = plainRequest.Title, ArtistName = plainRequest.ArtistName, Source = plainRequest.Source, Consent = plainRequest.Consent, HistoryVersion = true,
+        };
+        await new ManifestSigner().SignFileAsync(input, version, versionRequest, pki.Signer());
+
+        using SKBitmap full = SKBitmap.Decode(Verifier.VerifyFile(plain, TrustSettings.None).Thumbnail!.Bytes);
+        FileVerification versionVerified = Verifier.VerifyFile(version, TrustSettings.None);
+        Assert.Equal(Verdict.Valid, versionVerified.Verdict);
+        using SKBitmap small = SKBitmap.Decode(versionVerified.Thumbnail!.Bytes);
+        Assert.True(Math.Max(full.Width, full.Height) > Thumbnail.VersionMaxSide, $"a plain signature's thumbnail is {full.Width}x{full.Height}");
+        Assert.True(Math.Max(small.Width, small.Height) <= Thumbnail.VersionMaxSide, $"a version's thumbnail is {small.Width}x{small.Height}");
+        Assert.True(versionVerified.Thumbnail.Bytes.Length <= Thumbnail.VersionMaxBytes);
+    }
+
     private static string Signed(string input) => Path.Combine(Path.GetDirectoryName(input)!, "signed-" + Path.GetFileName(input));
 
     private static async Task<FileVerification> SignAndVerifyAsync(TempFolder folder, string input)
