@@ -13,6 +13,7 @@ using Provenance.C2pa;
 using Provenance.Consent;
 using Provenance.Formats;
 using Provenance.IO;
+using Provenance.Registry;
 using Spectre.Console;
 
 namespace Provenance.Cli.Commands;
@@ -49,14 +50,23 @@ public sealed class SignCommand : Command
     };
     private readonly Option<string?> _device = DeviceSession.CreateDeviceOption();
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per file (JSON lines), then a summary object for a batch." };
+    private readonly Option<string?> _register = new("--register")
+    {
+        Description = "Also upload each signed file's manifest store (and the fingerprint it carries) to this soft-binding registry (prov registry serve), so stripped copies can be traced. Nothing is uploaded without it.",
+    };
 
     public SignCommand()
         : base("sign", "Sign artwork with the token and embed Content Credentials.")
     {
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
         _tsa.Validators.Add(TimeStampAuthorityValidator);
+        _register.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
+                r.AddError("--register takes the registry's http:// or https:// URL");
+        });
         Arguments.Add(_paths);
-        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json }) Options.Add(option);
+        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json, _register }) Options.Add(option);
         Validators.Add(result =>
         {
             if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE|DIR or --in-place.");
@@ -90,7 +100,8 @@ public sealed class SignCommand : Command
             Overwrite = force,
         };
         List<SignItem> items = SignBatch.Plan(paths, output, inPlace);
-        var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single);
+        using RegistryClient? registry = parse.GetValue(_register) is { } registerUrl ? new RegistryClient(new Uri(registerUrl)) : null;
+        var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single) { Registry = registry };
         await using (batch)
         {
             bool progress = !single && !json && !Console.IsErrorRedirected;
@@ -167,6 +178,8 @@ public sealed class SignCommand : Command
         public int Failed { get; private set; }
         /// <summary>Set while a progress display owns the terminal: per-file lines wait until it is gone.</summary>
         public bool Deferring { get; set; }
+        /// <summary>The registry each signed file's manifest store goes to (`--register`), or null: nothing is uploaded.</summary>
+        public RegistryClient? Registry { get; init; }
 
         public async Task SignAsync(SignItem item, CancellationToken cancellationToken)
         {
@@ -215,8 +228,18 @@ public sealed class SignCommand : Command
                 }
                 ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, _session.Token, options, _session.Presence, null, cancellationToken);
                 Signed++;
-                Print(Signed_(item, result), $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
-                    + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
+                string? registered = null;
+                if (Registry is not null)
+                {
+                    // The manifest store as written, with the soft binding the claim signs; the registry keys it by that code.
+                    RegistryEntry entry = RegistryEntry.FromSignedFile(result.Output);
+                    await Registry.RegisterAsync(entry.Store, Path.GetFileName(result.Output), cancellationToken);
+                    registered = Registry.BaseAddress.AbsoluteUri;
+                }
+                JsonObject signedJson = Signed_(item, result);
+                signedJson["registered"] = registered;
+                Print(signedJson, $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
+                    + (single ? $"\n  signer: {result.Signer}" : "") + (registered is null ? "" : $"\n  registered its manifest and fingerprint at {registered}"), error: false);
                 if (result.Manifest.TimeStampProblem is { } problem)
                     Console.Error.WriteLine($"note: {result.Output}: no time stamp was added ({CommandErrors.OneLine(problem)}); the signature stands, its time is the token's statement");
                 if (result.DevelopmentIdentity && Signed == 1)

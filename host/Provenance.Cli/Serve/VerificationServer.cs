@@ -34,17 +34,8 @@ public sealed class VerificationServer
     /// <summary>Largest upload accepted, so a mistaken drop cannot fill the disk.</summary>
     public const long MaxUploadBytes = 1L << 30;
 
-    /// <summary>Connections held at once; more are refused at once rather than queued.</summary>
-    public const int MaxConnections = 512;
-
-    /// <summary>Time allowed for a request's headers to arrive (capped by the request timeout).</summary>
-    public static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>An idle kept-alive connection is closed after this long.</summary>
-    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>Slowest upload tolerated after a grace period: 4 KB/s is far below any loopback browser.</summary>
-    public static readonly MinDataRate MinUploadRate = new(bytesPerSecond: 4096, gracePeriod: TimeSpan.FromSeconds(5));
+    /// <summary>Connections held at once (<see cref="LoopbackKestrel"/>).</summary>
+    public const int MaxConnections = LoopbackKestrel.MaxConnections;
 
     private static readonly string TooLarge = $"the file is larger than {MaxUploadBytes >> 20} MB";
 
@@ -116,19 +107,7 @@ public sealed class VerificationServer
         }
     }
 
-    private void Configure(KestrelServerOptions kestrel)
-    {
-        kestrel.AddServerHeader = false;
-        // 127.0.0.1 and [::1]: `localhost` resolves to either; if IPv6 is off, the IPv4 one is enough.
-        kestrel.ListenLocalhost(_port, listen => listen.Protocols = HttpProtocols.Http1);
-        KestrelServerLimits limits = kestrel.Limits;
-        limits.MaxConcurrentConnections = MaxConnections;
-        limits.MaxConcurrentUpgradedConnections = 0;
-        limits.MaxRequestBodySize = MaxUploadBytes;
-        limits.RequestHeadersTimeout = RequestTimeout < HeadersTimeout ? RequestTimeout : HeadersTimeout;
-        limits.KeepAliveTimeout = KeepAliveTimeout;
-        limits.MinRequestBodyDataRate = MinUploadRate;
-    }
+    private void Configure(KestrelServerOptions kestrel) => LoopbackKestrel.Configure(kestrel, _port, MaxUploadBytes, RequestTimeout);
 
     private async Task HandleAsync(HttpContext context)
     {
