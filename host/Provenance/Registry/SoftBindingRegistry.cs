@@ -34,11 +34,12 @@ public sealed class SoftBindingRegistry : ISoftBindingStore
     public const int SchemaVersion = 2;
 
     /// <summary>
-    /// Default search radius in bits. Measured (README "Finding credentials again"): the shared photo fixtures put
-    /// re-encoded, resized, grey, bordered and EXIF-rotated copies at 0–2 bits; over 1,198 Debian openclipart drawings
-    /// (717,003 unrelated pairs) 4 bits matches 0.15 % of unrelated pairs and finds 46 % of JPEG/resized copies, whose
-    /// white margins JPEG noise keeps the exact border trim from removing. Larger radii buy little recall for many
-    /// more false matches (8 bits: 61 %, 0.37 %).
+    /// Default search radius in bits, measured by tests/bench/registry-threshold.cs (README "Finding credentials
+    /// again"): the shared photo fixtures put re-encoded, resized, grey, bordered and EXIF-rotated copies at 0–2 bits;
+    /// over 1,310 Debian openclipart drawings (857,395 unrelated pairs) 4 bits matches 0.12 % of unrelated pairs and
+    /// finds 39 % of JPEG q70 copies, 74 % of half-size copies and 39 % of q70-halved PNG copies (JPEG noise in white
+    /// margins keeps the exact border trim from removing them). 8 bits: 56 %, 86 %, 55 % for 0.31 %. It is also the
+    /// widest search the band index answers (<see cref="BindingBands.IndexedRadius"/>).
     /// </summary>
     public const int DefaultMaxDistance = 4;
 

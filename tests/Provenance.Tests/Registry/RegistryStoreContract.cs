@@ -97,6 +97,31 @@ public sealed class SqliteRegistryStoreTests : RegistryStoreContract
     [Fact] public void Two_instances_share_one_database_sqlite() => Two_instances_share_one_database();
 
     [Fact]
+    public void A_registry_of_the_previous_schema_is_migrated_in_place_and_keeps_its_works()
+    {
+        string path = _folder.File("v1.db");
+        using (var v1 = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            v1.Open();
+            using var create = v1.CreateCommand();
+            // Schema 1 as the previous release wrote it (no band indexes).
+            create.CommandText = """
+                CREATE TABLE manifests (manifest_id TEXT PRIMARY KEY, store BLOB NOT NULL, title TEXT, added TEXT NOT NULL);
+                CREATE TABLE bindings (alg TEXT NOT NULL, value INTEGER NOT NULL, manifest_id TEXT NOT NULL REFERENCES manifests(manifest_id), PRIMARY KEY (alg, value, manifest_id));
+                INSERT INTO manifests VALUES ('urn:c2pa:old', x'0102', 'old.png', '2026-01-01T00:00:00Z');
+                INSERT INTO bindings VALUES ('io.iscc.v0', -7341730136245631272, 'urn:c2pa:old');
+                PRAGMA user_version = 1;
+                """;
+            create.ExecuteNonQuery();
+        }
+        using var store = SoftBindingRegistry.Open(path);
+        var code = new IsccImageCode(unchecked((ulong)-7341730136245631272L));
+        Assert.Equal("urn:c2pa:old", Assert.Single(store.Find(new IsccImageCode(code.Hash ^ 0b101))).ManifestId);
+        Assert.Contains("bindings_band0", store.ExplainFind(4), StringComparison.Ordinal);
+        Assert.Equal([1, 2], store.ManifestStore("urn:c2pa:old"));
+    }
+
+    [Fact]
     public void The_search_reads_only_rows_sharing_a_band_with_the_query()
     {
         using var store = SoftBindingRegistry.Open(_folder.File("registry.db"));
