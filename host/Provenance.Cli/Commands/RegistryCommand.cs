@@ -212,9 +212,10 @@ public sealed class RegistryMatchCommand : Command
     }
 
     /// <summary>
-    /// Who a manifest's signature comes from, for telling artists apart: the top certificate of its chain (the artist's
-    /// identity that certified the token), so two tokens of one artist are one artist.
+    /// Who a manifest's signature comes from, for telling artists apart: the SHA-256 fingerprint of the top certificate of
+    /// its chain (the artist's identity that certified the token), so two tokens of one artist are one artist, and two
+    /// artists with the same name are two.
     /// </summary>
     private static string? Artist(FileVerification verification) =>
-        verification.Signer is null ? null : verification.Chain.Count > 0 ? verification.Chain[^1] : verification.SignerDisplay;
+        verification.Signer is null ? null : verification.ChainFingerprints.Count > 0 ? verification.ChainFingerprints[^1] : verification.SignerDisplay;
 }

@@ -118,6 +118,8 @@ public sealed class FileVerification
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
     /// <summary>The subjects of the signature's certificate chain (x5chain), leaf first, as the certificates state them.</summary>
     public IReadOnlyList<string> Chain { get; init; } = [];
+    /// <summary>The SHA-256 fingerprints (hex) of the same certificates, leaf first: tells signers apart whose names are alike.</summary>
+    public IReadOnlyList<string> ChainFingerprints { get; init; } = [];
     /// <summary>Notes that qualify the verdict (e.g. "the time stamp is ignored").</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
     /// <summary>The gallery policies (`--require-trusted`, `--require-hardware-key`) this file falls short of, each a sentence.</summary>
@@ -172,6 +174,6 @@ public sealed class FileVerification
     {
         File = file, Verdict = Verdict, Reason = reasons.Count > 0 ? reasons[0] : Reason, Reasons = reasons, Statuses = Statuses, Format = Format,
         Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = notes,
-        Identities = Identities, PolicyFailures = policyFailures, Thumbnail = Thumbnail, History = History, Chain = Chain, Recovered = recovered ?? Recovered,
+        Identities = Identities, PolicyFailures = policyFailures, Thumbnail = Thumbnail, History = History, Chain = Chain, ChainFingerprints = ChainFingerprints, Recovered = recovered ?? Recovered,
     };
 }

@@ -73,6 +73,7 @@ public static class VerificationModel
             Thumbnail = signatureVerified ? ThumbnailOf(report) : null,
             History = signatureVerified ? HistoryOf(report) : [],
             Chain = signatureVerified ? report.Chain.Select(c => c.Subject).ToList() : [],
+            ChainFingerprints = signatureVerified ? report.Chain.Select(CertificateFingerprint.Sha256).ToList() : [],
         };
     }
 
