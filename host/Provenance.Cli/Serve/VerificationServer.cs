@@ -72,6 +72,9 @@ public sealed class VerificationServer
             .Replace("<!--report-head-->", Provenance.Reporting.HtmlReport.Head, StringComparison.Ordinal));
     }
 
+    /// <summary>The soft-binding registry asked about files without credentials (`prov serve --registry URL`), or null.</summary>
+    public Provenance.Registry.RegistryClient? Registry { get; init; }
+
     /// <summary>The longest any request may take from the end of its headers to the end of its reply.</summary>
     public TimeSpan RequestTimeout { get; }
 
@@ -229,11 +232,13 @@ public sealed class VerificationServer
 
             // The verifier cannot be interrupted; past the deadline the client gets its answer (503) and the check
             // finishes on its own, still holding its slot and its scratch folder until it does.
-            check = Task.Run(() =>
+            check = Task.Run(async () =>
             {
                 try
                 {
-                    return _verify(file, _trust);
+                    FileVerification verified = _verify(file, _trust);
+                    // Issue 17: a dropped file without credentials may be a stripped copy of a registered work.
+                    return Registry is null ? verified : await Provenance.Registry.CredentialRecovery.RecoverAsync(verified, file, Registry, _trust, CancellationToken.None);
                 }
                 finally
                 {

@@ -121,10 +121,38 @@ public abstract class RegistryApiContract : IDisposable
         Assert.False(otherFile.GetProperty("recovered").GetProperty("found").GetBoolean());
         Assert.Contains("holds none for a matching image", otherFile.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
+        // The verification page (prov serve --registry) says the same of a dropped copy.
+        await Page_recovers(url, copy, manifest);
+
         // The terminal words for a person.
         ProvResult text = await _prov.RunAsync("verify", copy, "--registry", url);
         Assert.Contains("signed by", text.Stdout, StringComparison.Ordinal);
         Assert.Contains("distance " + distance + " bits", text.Stdout, StringComparison.Ordinal);
+    }
+
+    private static async Task Page_recovers(string registryUrl, string copy, string manifest)
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0)) { probe.Start(); port = ((IPEndPoint)probe.LocalEndpoint).Port; probe.Stop(); }
+        using var registry = new RegistryClient(new Uri(registryUrl));
+        var log = new StringWriter();
+        TextWriter syncLog = TextWriter.Synchronized(log);
+        var page = new VerificationServer(port, TimeSpan.FromSeconds(60), (path, trust) => Provenance.Verification.Verifier.VerifyFile(path, trust), Provenance.Verification.TrustSettings.None, syncLog) { Registry = registry };
+        using var stop = new CancellationTokenSource();
+        Task run = page.RunAsync(stop.Token);
+        for (int i = 0; i < 600 && !log.ToString().Contains("serving", StringComparison.Ordinal); i++)
+        {
+            if (run.IsCompleted) await run;
+            await Task.Delay(50);
+        }
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        HttpResponseMessage response = await http.PostAsync("/verify?name=copy.png", new ByteArrayContent(File.ReadAllBytes(copy)));
+        JsonElement result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("missing", result.GetProperty("verdict").GetString());
+        Assert.Equal(manifest, result.GetProperty("recovered").GetProperty("manifestId").GetString());
+        Assert.StartsWith("No credentials in the file; the registry holds credentials", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(15));
     }
 
     protected async Task The_api_answers_in_the_resolution_api_shapes()
