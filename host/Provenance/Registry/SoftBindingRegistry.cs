@@ -97,7 +97,8 @@ public sealed class SoftBindingRegistry : ISoftBindingStore
         using SqliteTransaction transaction = connection.BeginTransaction();
         using SqliteCommand create = connection.CreateCommand();
         create.Transaction = transaction;
-        // Version 1 → 2 keeps every row: only the band indexes are added (expressions of the stored value).
+        // Version 1 → 2 keeps every row: only indexes are added (the bands, expressions of the stored value, and the
+        // manifest id that registering a manifest again looks up).
         var bands = new System.Text.StringBuilder();
         for (int i = 0; i < BindingBands.Count; i++)
             bands.Append(CultureInfo.InvariantCulture, $"CREATE INDEX IF NOT EXISTS bindings_band{i} ON bindings (alg, {BindingBands.Sql("value", i)});\n");
@@ -112,6 +113,7 @@ public sealed class SoftBindingRegistry : ISoftBindingStore
                 value INTEGER NOT NULL,
                 manifest_id TEXT NOT NULL REFERENCES manifests(manifest_id),
                 PRIMARY KEY (alg, value, manifest_id));
+            CREATE INDEX IF NOT EXISTS bindings_manifest ON bindings (manifest_id);
             {bands}
             PRAGMA user_version = {SchemaVersion};
             """;
