@@ -61,16 +61,16 @@ Parallel.For(0, picked.Count, new ParallelOptions { MaxDegreeOfParallelism = Env
     original[i] = Code(bytes);
     try
     {
-    using SKBitmap? bitmap = original[i] == null ? null : SKBitmap.Decode(bytes);
-    if (bitmap != null)
-    {
-        byte[] q70 = Jpeg(bitmap, 70);
-        copies[i, 0] = Code(q70);
-        using (SKBitmap half = Half(bitmap)) copies[i, 1] = Code(Png(half));
-        using (SKBitmap q70Bitmap = SKBitmap.Decode(q70))
-        using (SKBitmap q70Half = Half(q70Bitmap)) copies[i, 2] = Code(Png(q70Half));
-        copies[i, 3] = Code(Png(bitmap));
-    }
+        using SKBitmap? bitmap = original[i] == null ? null : SKBitmap.Decode(bytes);
+        if (bitmap != null)
+        {
+            byte[] q70 = Jpeg(bitmap, 70);
+            copies[i, 0] = Code(q70);
+            using (SKBitmap half = Half(bitmap)) copies[i, 1] = Code(Png(half));
+            using (SKBitmap q70Bitmap = SKBitmap.Decode(q70))
+            using (SKBitmap q70Half = Half(q70Bitmap)) copies[i, 2] = Code(Png(q70Half));
+            copies[i, 3] = Code(Png(bitmap));
+        }
     }
     catch (Exception e) when (e is not OutOfMemoryException)
     {
