@@ -30,10 +30,18 @@ public sealed class ServeCommand : Command
         Add(trustDb);
         Add(trustList);
         Add(timeout);
+        var registry = new Option<string?>("--registry") { Description = "For dropped files with no credentials: ask this soft-binding registry (prov registry serve) for credentials of a matching image." };
+        registry.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
+                r.AddError("--registry takes the registry's http:// or https:// URL");
+        });
+        Add(registry);
         SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
-            var server = new VerificationServer(parse.GetValue(port), TimeSpan.FromSeconds(parse.GetValue(timeout)), verify, trust, Console.Error);
+            using Provenance.Registry.RegistryClient? client = parse.GetValue(registry) is { } url ? new Provenance.Registry.RegistryClient(new Uri(url)) : null;
+            var server = new VerificationServer(parse.GetValue(port), TimeSpan.FromSeconds(parse.GetValue(timeout)), verify, trust, Console.Error) { Registry = client };
             await server.RunAsync(cancellationToken);
             return ExitCodes.Success;
         });

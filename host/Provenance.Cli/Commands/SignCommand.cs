@@ -14,6 +14,7 @@ using Provenance.C2pa;
 using Provenance.Consent;
 using Provenance.Formats;
 using Provenance.IO;
+using Provenance.Registry;
 using Spectre.Console;
 
 namespace Provenance.Cli.Commands;
@@ -62,14 +63,23 @@ public sealed class SignCommand : Command
     {
         Description = "Sign as a saved version of the work: its previous version ('prov history') becomes its parent, so the last file carries a verifiable history of its making.",
     };
+    private readonly Option<string?> _register = new("--register")
+    {
+        Description = "Also upload each signed file's manifest store (and the fingerprint it carries) to this soft-binding registry (prov registry serve), so stripped copies can be traced. Nothing is uploaded without it.",
+    };
 
     public SignCommand()
         : base("sign", "Sign artwork with the token and embed Content Credentials.")
     {
         _source.AcceptOnlyFromAmong("camera", "scan", "tablet");
         _tsa.Validators.Add(TimeStampAuthorityValidator);
+        _register.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
+                r.AddError("--register takes the registry's http:// or https:// URL");
+        });
         Arguments.Add(_paths);
-        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json, _onePress, _history }) Options.Add(option);
+        foreach (Option option in new Option[] { _output, _inPlace, _force, _title, _source, _tsa, _device, _json, _onePress, _history, _register }) Options.Add(option);
         Validators.Add(result =>
         {
             if ((result.GetValue(_output) is not null) == result.GetValue(_inPlace)) result.AddError("Give exactly one of --out FILE|DIR or --in-place.");
@@ -104,7 +114,8 @@ public sealed class SignCommand : Command
             History = parse.GetValue(_history) ? Provenance.History.HistoryStore.Default : null,
         };
         List<SignItem> planned = SignBatch.Plan(paths, output, inPlace);
-        var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single);
+        using RegistryClient? registry = parse.GetValue(_register) is { } registerUrl ? new RegistryClient(new Uri(registerUrl)) : null;
+        var batch = new BatchRun(options, parse.GetValue(_device), inPlace, force, json, single) { Registry = registry };
         await using (batch)
         {
             // What will be skipped or refused is said first; the rest is what one press may authorise.
@@ -197,6 +208,8 @@ public sealed class SignCommand : Command
         public int Failed { get; private set; }
         /// <summary>Set while a progress display owns the terminal: per-file lines wait until it is gone.</summary>
         public bool Deferring { get; set; }
+        /// <summary>The registry each signed file's manifest store goes to (`--register`), or null: nothing is uploaded.</summary>
+        public RegistryClient? Registry { get; init; }
 
         /// <summary>Ask the token for one press for the whole batch (set before the first file is signed).</summary>
         public bool OnePress { get; set; }
@@ -274,9 +287,19 @@ public sealed class SignCommand : Command
                 }
                 ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, _session.Token, options, _session.Presence, null, cancellationToken);
                 Signed++;
-                Print(Signed_(item, result), $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
+                string? registered = null;
+                if (Registry is not null)
+                {
+                    // The manifest store as written, with the soft binding the claim signs; the registry keys it by that code.
+                    RegistryEntry entry = RegistryEntry.FromSignedFile(result.Output);
+                    await Registry.RegisterAsync(entry.Store, Path.GetFileName(result.Output), cancellationToken);
+                    registered = Registry.BaseAddress.AbsoluteUri;
+                }
+                JsonObject signedJson = Signed_(item, result);
+                signedJson["registered"] = registered;
+                Print(signedJson, $"signed {result.Output} ({result.Format}) with token {result.TokenSerial}, signature #{result.Counter}, {VerifyCommand.KeyProtectionText(result.KeyProtection)}"
                     + (result.Version is { } version ? $", version {version.Number}" + (result.Parent is { } parent ? $" (parent: {parent})" : " (the first)") : "")
-                    + (single ? $"\n  signer: {result.Signer}" : ""), error: false);
+                    + (single ? $"\n  signer: {result.Signer}" : "") + (registered is null ? "" : $"\n  registered its manifest and fingerprint at {registered}"), error: false);
                 if (result.RecordProblem is { } unrecorded)
                     Console.Error.WriteLine($"note: {result.Output}: signature #{result.Counter} is not in your signing record ({CommandErrors.OneLine(unrecorded)}); 'prov device log' will list it as made elsewhere");
                 if (result.Manifest.TimeStampProblem is { } problem)

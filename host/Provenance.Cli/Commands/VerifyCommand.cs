@@ -42,6 +42,13 @@ public sealed class VerifyCommand : Command
         Add(manifest);
         Add(onlyFailures);
         Add(summaryOnly);
+        var registry = new Option<string?>("--registry") { Description = "For files with no credentials: ask this soft-binding registry (prov registry serve) for credentials of a matching image, and verify them." };
+        registry.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
+                r.AddError("--registry takes the registry's http:// or https:// URL");
+        });
+        Add(registry);
         SetAction(async (parse, cancellationToken) =>
         {
             TrustSettings trust = loadTrust(parse.GetValue(trustDb), parse.GetValue(trustList));
@@ -60,6 +67,13 @@ public sealed class VerifyCommand : Command
                 return ExitCodes.Usage;
             }
             FileVerification[] checkedFiles = await VerifyAllAsync(files, trust, verify, showProgress: !asJson && !asManifest && !Console.IsErrorRedirected && files.Count > 4, cancellationToken);
+            if (parse.GetValue(registry) is { } registryUrl)
+            {
+                // Issue 17: a file without credentials may be a stripped copy of a registered work.
+                using var client = new Provenance.Registry.RegistryClient(new Uri(registryUrl));
+                for (int i = 0; i < checkedFiles.Length; i++)
+                    checkedFiles[i] = await Provenance.Registry.CredentialRecovery.RecoverAsync(checkedFiles[i], files[i], client, trust, cancellationToken);
+            }
             var policy = new VerificationPolicy(parse.GetValue(requireTrusted), parse.GetValue(requireHardwareKey));
             FileVerification[] results = Array.ConvertAll(checkedFiles, policy.Apply);
             if (asManifest)
@@ -256,6 +270,13 @@ public sealed class VerifyCommand : Command
         foreach (Provenance.Verification.Cawg.IdentityFacts identity in r.Identities) Detail("identity", identity.Summary);
         foreach (string note in r.Notes) Detail("note", note);
         if (r.Codes.Count > 0) Detail("codes", string.Join(" ", r.Codes));
+        if (r.Recovered is { Found: true, Credentials: { } recovered } found)
+        {
+            Detail("registry", $"{found.ManifestId} from {found.Registry} (this file's code {found.Code})");
+            Detail("recovered", ResultWords.Signer(recovered) is { } who ? $"signer {who}" : null);
+            Detail("recovered", ResultWords.Time(recovered) is { } when ? $"time {when}" : null);
+            if (recovered.Codes.Count > 0) Detail("recovered", "codes " + string.Join(" ", recovered.Codes));
+        }
     }
 
     internal static string KeyProtectionText(string? protection) => ResultWords.KeyProtection(protection);

@@ -34,17 +34,8 @@ public sealed class VerificationServer
     /// <summary>Largest upload accepted, so a mistaken drop cannot fill the disk.</summary>
     public const long MaxUploadBytes = 1L << 30;
 
-    /// <summary>Connections held at once; more are refused at once rather than queued.</summary>
-    public const int MaxConnections = 512;
-
-    /// <summary>Time allowed for a request's headers to arrive (capped by the request timeout).</summary>
-    public static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>An idle kept-alive connection is closed after this long.</summary>
-    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>Slowest upload tolerated after a grace period: 4 KB/s is far below any loopback browser.</summary>
-    public static readonly MinDataRate MinUploadRate = new(bytesPerSecond: 4096, gracePeriod: TimeSpan.FromSeconds(5));
+    /// <summary>Connections held at once (<see cref="LoopbackKestrel"/>).</summary>
+    public const int MaxConnections = LoopbackKestrel.MaxConnections;
 
     private static readonly string TooLarge = $"the file is larger than {MaxUploadBytes >> 20} MB";
 
@@ -83,6 +74,9 @@ public sealed class VerificationServer
             .Replace("<!--csv-header-->", Provenance.Reporting.HtmlReport.E(csvHeader), StringComparison.Ordinal));
     }
 
+    /// <summary>The soft-binding registry asked about files without credentials (`prov serve --registry URL`), or null.</summary>
+    public Provenance.Registry.RegistryClient? Registry { get; init; }
+
     /// <summary>The longest any request may take from the end of its headers to the end of its reply.</summary>
     public TimeSpan RequestTimeout { get; }
 
@@ -118,19 +112,7 @@ public sealed class VerificationServer
         }
     }
 
-    private void Configure(KestrelServerOptions kestrel)
-    {
-        kestrel.AddServerHeader = false;
-        // 127.0.0.1 and [::1]: `localhost` resolves to either; if IPv6 is off, the IPv4 one is enough.
-        kestrel.ListenLocalhost(_port, listen => listen.Protocols = HttpProtocols.Http1);
-        KestrelServerLimits limits = kestrel.Limits;
-        limits.MaxConcurrentConnections = MaxConnections;
-        limits.MaxConcurrentUpgradedConnections = 0;
-        limits.MaxRequestBodySize = MaxUploadBytes;
-        limits.RequestHeadersTimeout = RequestTimeout < HeadersTimeout ? RequestTimeout : HeadersTimeout;
-        limits.KeepAliveTimeout = KeepAliveTimeout;
-        limits.MinRequestBodyDataRate = MinUploadRate;
-    }
+    private void Configure(KestrelServerOptions kestrel) => LoopbackKestrel.Configure(kestrel, _port, MaxUploadBytes, RequestTimeout);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -252,11 +234,13 @@ public sealed class VerificationServer
 
             // The verifier cannot be interrupted; past the deadline the client gets its answer (503) and the check
             // finishes on its own, still holding its slot and its scratch folder until it does.
-            check = Task.Run(() =>
+            check = Task.Run(async () =>
             {
                 try
                 {
-                    return _verify(file, _trust);
+                    FileVerification verified = _verify(file, _trust);
+                    // Issue 17: a dropped file without credentials may be a stripped copy of a registered work.
+                    return Registry is null ? verified : await Provenance.Registry.CredentialRecovery.RecoverAsync(verified, file, Registry, _trust, CancellationToken.None);
                 }
                 finally
                 {

@@ -273,7 +273,30 @@ public static class VerificationJson
         foreach (string subject in r.Chain) json.WriteStringValue(subject);
         json.WriteEndArray();
         Verification.Cawg.IdentityJson.Write(json, r.Identities); // `identities`: Verification/Cawg/IdentityJson.cs
-        json.WriteNull("recovered");
+        if (r.Recovered is { } recovered)
+        {
+            json.WriteStartObject("recovered");
+            json.WriteString("registry", recovered.Registry);
+            json.WriteString("code", recovered.Code);
+            json.WriteBoolean("found", recovered.Found);
+            json.WriteString("manifestId", recovered.ManifestId);
+            if (recovered.Distance is { } distance) json.WriteNumber("distance", distance);
+            else json.WriteNull("distance");
+            if (recovered.SimilarityScore is { } score) json.WriteNumber("similarityScore", score);
+            else json.WriteNull("similarityScore");
+            json.WriteBoolean("signatureVerified", recovered.SignatureVerified);
+            json.WriteBoolean("signerTrusted", recovered.SignerTrusted);
+            json.WriteBoolean("hardBindingMatches", recovered.HardBindingMatches);
+            // The recovered manifest, verified against this copy, in the same shape as a file (it has no `recovered` of its own).
+            if (recovered.Credentials is { } credentials)
+            {
+                json.WritePropertyName("credentials");
+                WriteFile(json, credentials);
+            }
+            else json.WriteNull("credentials");
+            json.WriteEndObject();
+        }
+        else json.WriteNull("recovered");
         json.WriteStartArray("notes");
         foreach (string note in r.Notes) json.WriteStringValue(note);
         json.WriteEndArray();

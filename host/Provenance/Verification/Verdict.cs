@@ -158,10 +158,14 @@ public sealed class FileVerification
     public ProcessFacts? Process { get; init; }
     /// <summary>The subjects of the signature's certificate chain (x5chain), leaf first, as the certificates state them.</summary>
     public IReadOnlyList<string> Chain { get; init; } = [];
+    /// <summary>The SHA-256 fingerprints (hex) of the same certificates, leaf first: tells signers apart whose names are alike.</summary>
+    public IReadOnlyList<string> ChainFingerprints { get; init; } = [];
     /// <summary>Notes that qualify the verdict (e.g. "the time stamp is ignored").</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
     /// <summary>The gallery policies (`--require-trusted`, `--require-hardware-key`) this file falls short of, each a sentence.</summary>
     public IReadOnlyList<string> PolicyFailures { get; init; } = [];
+    /// <summary>Credentials a registry holds for a matching image, found for a file without its own (issue 17), or null.</summary>
+    public RecoveredCredentials? Recovered { get; init; }
 
     /// <summary>True when the file met what was asked: trusted or valid, and every policy.</summary>
     public bool Passed => Verdict is Verdict.Trusted or Verdict.Valid && PolicyFailures.Count == 0;
@@ -185,6 +189,16 @@ public sealed class FileVerification
     /// <summary>A copy shown under another name (an upload's original file name).</summary>
     public FileVerification WithFile(string file) => Copy(file, PolicyFailures, Reasons, Notes);
 
+    /// <summary>
+    /// A copy that records what a registry found for this file (which has no credentials of its own): the verdict stays,
+    /// and the first reason says what was found, so every view shows it.
+    /// </summary>
+    public FileVerification WithRecovered(RecoveredCredentials recovered)
+    {
+        ArgumentNullException.ThrowIfNull(recovered);
+        return Copy(File, PolicyFailures, [recovered.Sentence(), .. Reasons], Notes, recovered);
+    }
+
     /// <summary>A copy with one more note.</summary>
     public FileVerification WithNote(string note) => Copy(File, PolicyFailures, Reasons, [.. Notes, note]);
 
@@ -196,10 +210,10 @@ public sealed class FileVerification
         return Copy(File, failures, reasons, Notes);
     }
 
-    private FileVerification Copy(string file, IReadOnlyList<string> policyFailures, IReadOnlyList<string> reasons, IReadOnlyList<string> notes) => new()
+    private FileVerification Copy(string file, IReadOnlyList<string> policyFailures, IReadOnlyList<string> reasons, IReadOnlyList<string> notes, RecoveredCredentials? recovered = null) => new()
     {
         File = file, Verdict = Verdict, Reason = reasons.Count > 0 ? reasons[0] : Reason, Reasons = reasons, Statuses = Statuses, Format = Format,
         Signer = Signer, Token = Token, SourceType = SourceType, Consent = Consent, Time = Time, Generator = Generator, Notes = notes,
-        Identities = Identities, PolicyFailures = policyFailures, Thumbnail = Thumbnail, History = History, Process = Process, Chain = Chain,
+        Identities = Identities, PolicyFailures = policyFailures, Thumbnail = Thumbnail, History = History, Process = Process, Chain = Chain, ChainFingerprints = ChainFingerprints, Recovered = recovered ?? Recovered,
     };
 }

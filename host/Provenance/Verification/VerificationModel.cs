@@ -83,6 +83,7 @@ public static class VerificationModel
             History = signatureVerified ? HistoryOf(report) : [],
             Process = process,
             Chain = signatureVerified ? report.Chain.Select(c => c.Subject).ToList() : [],
+            ChainFingerprints = signatureVerified ? report.Chain.Select(CertificateFingerprint.Sha256).ToList() : [],
         };
     }
 

@@ -139,6 +139,24 @@ public static class Verifier
         return verified;
     }
 
+    /// <summary>
+    /// Verifies a manifest store that did not come with the file (recovered from a registry) against the file, as an
+    /// external manifest would be (C2PA 2.2 §11.4): signature, chain, assertions, and the hard binding over the file's bytes.
+    /// </summary>
+    public static FileVerification VerifyDetachedStore(byte[] store, string path, TrustSettings trust)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        try
+        {
+            using Stream stream = AssetFile.OpenRead(path);
+            return VerifyStore(store, stream, path, "registry", new SidecarHandler(SidecarHandler.MediaTypeFor(path)), trust);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ErrorResult(path, null, $"The file cannot be opened: {e.Message}");
+        }
+    }
+
     private static FileVerification VerifyStore(byte[] storeBytes, Stream asset, string name, string format, IAssetHandler handler, TrustSettings trust)
     {
         ManifestStore store;
