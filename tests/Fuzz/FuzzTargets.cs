@@ -188,17 +188,29 @@ public sealed class FuzzTargets
         {
             // The checks below run only after the COSE signature verified with this certificate's key, so only a
             // certificate whose key .NET can use gets there (ManifestValidator: "the signing key cannot be used").
-            try
+            // RSASSA-PSS and Ed25519 keys are read by BouncyCastle (CertificateChecks.VerifySignature), not by .NET.
+            if (leaf.PublicKey.Oid.Value is not ("1.2.840.113549.1.1.10" or "1.3.101.112"))
             {
-                using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)leaf.GetECDsaPublicKey() ?? leaf.GetRSAPublicKey();
-                if (key == null && leaf.PublicKey.Oid.Value != "1.3.101.112") return;
-            }
-            catch (CryptographicException)
-            {
-                return;
+                try
+                {
+                    using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)leaf.GetECDsaPublicKey() ?? leaf.GetRSAPublicKey();
+                    if (key == null) return;
+                }
+                catch (CryptographicException)
+                {
+                    return;
+                }
             }
             AsVerifierCatches(() =>
             {
+                try
+                {
+                    _ = CertificateChecks.VerifySignature(leaf.PublicKey.Oid.Value == "1.3.101.112" ? CoseAlgorithms.EdDSA : leaf.PublicKey.Oid.Value == "1.2.840.10045.2.1" ? CoseAlgorithms.ES256 : CoseAlgorithms.PS256, leaf, [1, 2, 3], new byte[64]);
+                }
+                catch (Exception e) when (e is NotSupportedException or CryptographicException)
+                {
+                    // ManifestValidator: algorithm.unsupported, or signingCredential.invalid ("the signing key cannot be used").
+                }
                 _ = CertificateChecks.ProfileProblem(leaf);
                 _ = leaf.NotBefore <= leaf.NotAfter;
                 _ = CertificateChecks.RevocationOf(leaf, [_root], _trust.Crls);

@@ -18,9 +18,10 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Provenance.Fuzz TARGET | replay TARGET PATH... | loop TARGET SECONDS CORPUS... | seeds TARGET DIR");
+            Console.Error.WriteLine("usage: Provenance.Fuzz TARGET | replay TARGET PATH... | loop TARGET SECONDS CORPUS... | seeds TARGET DIR | bounds PATH...");
             return 2;
         }
+        if (args[0] == "bounds") return Bounds.Run(args[1..]);
         if (args[0] is not ("replay" or "loop" or "seeds"))
         {
             // Instrumented code must not run before SharpFuzz has set up the coverage map: the targets (which parse

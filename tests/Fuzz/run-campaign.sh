@@ -3,6 +3,7 @@
 # nice -n 19. CI never runs this; it replays tests/Fuzz/corpus instead (Provenance.Cli.Tests FuzzCorpusReplayTests).
 #
 #   tests/Fuzz/run-campaign.sh [TARGET[=SECONDS]]...
+#   tests/Fuzz/run-campaign.sh --table     (rewrite docs/fuzzing.md from $WORK/results.tsv only)
 #
 # Without arguments every target runs: the file formats, JUMBF, CBOR (claim, assertions) and COSE for
 # $FORMAT_SECONDS each (default 400), the rest for $OTHER_SECONDS (default 150). Seeds are made at run time from
@@ -22,6 +23,23 @@ OTHER_SECONDS="${OTHER_SECONDS:-150}"
 KEEP_FILES="${KEEP_FILES:-24}"
 KEEP_BYTES="${KEEP_BYTES:-4096}"
 export PROV_FUZZ_FIXTURES="${PROV_FUZZ_FIXTURES:-$(cd "$REPO/.." && pwd)/shared/fixtures/c2pa}"
+write_table() {
+  # docs/fuzzing.md: the results table between the markers is rewritten from results.tsv.
+  DOC="$REPO/docs/fuzzing.md"
+  if [ -f "$DOC" ] && grep -q '<!-- results:begin -->' "$DOC"; then
+    {
+      sed '/<!-- results:begin -->/q' "$DOC"
+      echo
+      echo "| finished (UTC) | target | engine | seconds | executions | paths | crashes | hangs | findings (exception on replay) |"
+      echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+      tail -n +2 "$RESULTS" | awk -F'\t' '{ gsub(/\|/, "\\|", $9); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+      echo
+      sed -n '/<!-- results:end -->/,$p' "$DOC"
+    } >"$DOC.new" && mv "$DOC.new" "$DOC"
+  fi
+}
+RESULTS="$WORK/results.tsv"
+if [ "${1:-}" = "--table" ]; then write_table; exit 0; fi
 ALL=(jpeg png tiff webp jumbf claim assertion cose x509 crl tsa xmp frame serve)
 LARGE=" jpeg png tiff webp jumbf claim assertion cose "
 
@@ -111,16 +129,4 @@ total=$(du -sb "$HERE/corpus" 2>/dev/null | cut -f1 || echo 0)
 echo "tests/Fuzz/corpus: $total bytes"
 [ "$total" -le $((2 * 1024 * 1024)) ] || echo "WARNING: tests/Fuzz/corpus is over 2 MiB; prune it before committing"
 
-# docs/fuzzing.md: the results table between the markers is rewritten from results.tsv.
-DOC="$REPO/docs/fuzzing.md"
-if [ -f "$DOC" ] && grep -q '<!-- results:begin -->' "$DOC"; then
-  {
-    sed '/<!-- results:begin -->/q' "$DOC"
-    echo
-    echo "| finished (UTC) | target | engine | seconds | executions | paths | crashes | hangs | findings (exception on replay) |"
-    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
-    tail -n +2 "$RESULTS" | awk -F'\t' '{ gsub(/\|/, "\\|", $9); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
-    echo
-    sed -n '/<!-- results:end -->/,$p' "$DOC"
-  } >"$DOC.new" && mv "$DOC.new" "$DOC"
-fi
+write_table
