@@ -214,7 +214,15 @@ internal static class CertificateChecks
             var verifier = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaEngine(), Digest(), salt);
             verifier.Init(false, key);
             verifier.BlockUpdate(toBeSigned, 0, toBeSigned.Length);
-            if (verifier.VerifySignature(signature)) return true;
+            try
+            {
+                if (verifier.VerifySignature(signature)) return true;
+            }
+            catch (Org.BouncyCastle.Crypto.CryptoException)
+            {
+                // Found by fuzzing: a signature longer or shorter than the modulus throws DataLengthException; it does not verify.
+                return false;
+            }
         }
         return false;
     }
