@@ -72,13 +72,50 @@ internal static class CertificateChecks
     {
         try
         {
-            X509Certificate bc = new X509CertificateParser().ReadCertificate(certificate.RawData);
-            bc.Verify(bc.GetPublicKey());
+            X509Certificate bc = ReadBouncyCastle(certificate.RawData, "the signing certificate");
+            bc.Verify(PublicKeyOf(bc, "the signing certificate"));
             return true;
         }
-        catch (Exception e) when (e is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or Org.BouncyCastle.Security.Certificates.CertificateException or InvalidOperationException)
+        catch (Exception e) when (e is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or CryptographicException || IsBouncyCastleParseError(e))
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// What BouncyCastle throws for bytes it cannot read as a certificate, CRL or key: .NET accepts some certificates
+    /// that BouncyCastle refuses (fuzzing found CertificateException, CertificateParsingException and
+    /// SecurityUtilityException escaping the verifier), and its ASN.1 readers raise IOException and friends.
+    /// </summary>
+    internal static bool IsBouncyCastleParseError(Exception e) =>
+        e is Org.BouncyCastle.Security.Certificates.CertificateException or Org.BouncyCastle.Security.Certificates.CrlException
+            or Org.BouncyCastle.Security.SecurityUtilityException or Org.BouncyCastle.Security.GeneralSecurityException
+            or System.IO.IOException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException
+            or OverflowException or IndexOutOfRangeException or NullReferenceException;
+
+    /// <summary>A certificate .NET has loaded, read by BouncyCastle; throws <see cref="CryptographicException"/> naming <paramref name="what"/> when it cannot.</summary>
+    private static X509Certificate ReadBouncyCastle(byte[] der, string what)
+    {
+        try
+        {
+            return new X509CertificateParser().ReadCertificate(der) ?? throw new CryptographicException(what + " is empty");
+        }
+        catch (Exception e) when (IsBouncyCastleParseError(e))
+        {
+            throw new CryptographicException($"{what} cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The certificate's public key as BouncyCastle reads it; throws <see cref="CryptographicException"/> when its algorithm or encoding is unknown.</summary>
+    private static Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKeyOf(X509Certificate certificate, string what)
+    {
+        try
+        {
+            return certificate.GetPublicKey();
+        }
+        catch (Exception e) when (IsBouncyCastleParseError(e))
+        {
+            throw new CryptographicException($"the public key of {what} cannot be read: {e.Message}", e);
         }
     }
 
@@ -118,8 +155,7 @@ internal static class CertificateChecks
     public static Revocation RevocationOf(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> issuers, IReadOnlyList<byte[]> crls)
     {
         if (crls.Count == 0) return Revocation.None;
-        var parser = new X509CertificateParser();
-        X509Certificate bcLeaf = parser.ReadCertificate(leaf.RawData);
+        X509Certificate bcLeaf = ReadBouncyCastle(leaf.RawData, "the signing certificate");
         var crlParser = new X509CrlParser();
         Revocation result = Revocation.None;
         foreach (byte[] der in crls)
@@ -129,22 +165,23 @@ internal static class CertificateChecks
             {
                 crl = crlParser.ReadCrl(der);
             }
-            catch (Exception e) when (e is Org.BouncyCastle.Security.Certificates.CrlException or System.IO.IOException or ArgumentException)
+            catch (Exception e) when (IsBouncyCastleParseError(e))
             {
-                continue;
+                continue; // A CRL that cannot be read says nothing (the trust store refuses such CRLs when importing them).
             }
             if (crl == null || !crl.IssuerDN.Equivalent(bcLeaf.IssuerDN)) continue;
             foreach (X509Certificate2 issuer in issuers)
             {
-                X509Certificate bcIssuer = parser.ReadCertificate(issuer.RawData);
-                if (!bcIssuer.SubjectDN.Equivalent(crl.IssuerDN)) continue;
+                X509Certificate bcIssuer;
                 try
                 {
-                    crl.Verify(bcIssuer.GetPublicKey());
+                    bcIssuer = ReadBouncyCastle(issuer.RawData, "an issuer certificate");
+                    if (!bcIssuer.SubjectDN.Equivalent(crl.IssuerDN)) continue;
+                    crl.Verify(PublicKeyOf(bcIssuer, "an issuer certificate"));
                 }
-                catch (Exception e) when (e is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or Org.BouncyCastle.Security.Certificates.CrlException)
+                catch (Exception e) when (e is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or CryptographicException || IsBouncyCastleParseError(e))
                 {
-                    continue;
+                    continue; // Not this issuer's CRL, or an issuer or signature that cannot be read: it revokes nothing.
                 }
                 if (crl.GetRevokedCertificate(bcLeaf.SerialNumber) is not { } entry) continue;
                 long? from = Trust.RevocationList.FromCounterOf(entry);
@@ -167,8 +204,8 @@ internal static class CertificateChecks
     {
         Org.BouncyCastle.Crypto.IDigest Digest() => hash == HashAlgorithmName.SHA256 ? new Org.BouncyCastle.Crypto.Digests.Sha256Digest()
             : hash == HashAlgorithmName.SHA384 ? new Org.BouncyCastle.Crypto.Digests.Sha384Digest() : new Org.BouncyCastle.Crypto.Digests.Sha512Digest();
-        X509Certificate bc = new X509CertificateParser().ReadCertificate(leaf.RawData);
-        if (bc.GetPublicKey() is not Org.BouncyCastle.Crypto.Parameters.RsaKeyParameters key) return false;
+        X509Certificate bc = ReadBouncyCastle(leaf.RawData, "the signing certificate");
+        if (PublicKeyOf(bc, "the signing certificate") is not Org.BouncyCastle.Crypto.Parameters.RsaKeyParameters key) return false;
         int hashLength = Digest().GetDigestSize();
         int maximumSalt = (key.Modulus.BitLength - 1 + 7) / 8 - hashLength - 2;
         foreach (int salt in new[] { hashLength, maximumSalt })
@@ -177,7 +214,15 @@ internal static class CertificateChecks
             var verifier = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaEngine(), Digest(), salt);
             verifier.Init(false, key);
             verifier.BlockUpdate(toBeSigned, 0, toBeSigned.Length);
-            if (verifier.VerifySignature(signature)) return true;
+            try
+            {
+                if (verifier.VerifySignature(signature)) return true;
+            }
+            catch (Org.BouncyCastle.Crypto.CryptoException)
+            {
+                // Found by fuzzing: a signature longer or shorter than the modulus throws DataLengthException; it does not verify.
+                return false;
+            }
         }
         return false;
     }
@@ -194,6 +239,11 @@ internal static class CertificateChecks
                     using ECDsa? key = leaf.GetECDsaPublicKey();
                     if (key == null) return false;
                     HashAlgorithmName hash = alg == CoseAlgorithms.ES256 ? HashAlgorithmName.SHA256 : alg == CoseAlgorithms.ES384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA512;
+                    // RFC 9053 §2.1 (C2PA 2.2 §13.2 names its algorithms): ES256 is P-256, ES384 P-384, ES512 P-521. A key
+                    // on another curve makes a signature that is not the one the header names (c2pa-rs refuses it too).
+                    int bits = alg == CoseAlgorithms.ES256 ? 256 : alg == CoseAlgorithms.ES384 ? 384 : 521;
+                    if (key.KeySize != bits)
+                        throw new CryptographicException($"the signing key is on a {key.KeySize}-bit curve, but {CoseAlgorithms.Name(alg)} signatures are made on the {bits}-bit curve P-{bits}");
                     return key.VerifyData(toBeSigned, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
                 }
             case CoseAlgorithms.PS256:
@@ -206,8 +256,8 @@ internal static class CertificateChecks
                 }
             case CoseAlgorithms.EdDSA:
                 {
-                    X509Certificate bc = new X509CertificateParser().ReadCertificate(leaf.RawData);
-                    if (bc.GetPublicKey() is not Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters key) return false;
+                    X509Certificate bc = ReadBouncyCastle(leaf.RawData, "the signing certificate");
+                    if (PublicKeyOf(bc, "the signing certificate") is not Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters key) return false;
                     var verifier = new Org.BouncyCastle.Crypto.Signers.Ed25519Signer();
                     verifier.Init(false, key);
                     verifier.BlockUpdate(toBeSigned, 0, toBeSigned.Length);

@@ -140,7 +140,17 @@ public static class ManifestValidator
 
         var issuers = new List<X509Certificate2>(chain.GetRange(1, chain.Count - 1));
         issuers.AddRange(trust.Anchors);
-        CertificateChecks.Revocation revocation = CertificateChecks.RevocationOf(leaf, issuers, trust.Crls);
+        CertificateChecks.Revocation revocation;
+        try
+        {
+            revocation = CertificateChecks.RevocationOf(leaf, issuers, trust.Crls);
+        }
+        catch (CryptographicException e)
+        {
+            // .NET read the certificate, BouncyCastle (which checks CRLs) cannot: nothing can say it is not revoked.
+            report.Fail(ValidationCodes.SigningCredentialInvalid, signatureUrl, "the signing certificate cannot be checked against the revocation lists: " + e.Message);
+            return;
+        }
         if (revocation.FromCounter is { } lostAt)
         {
             // Issue 15: a token revoked from signature N on. Only a counter the token itself bound into the claim
@@ -166,7 +176,16 @@ public static class ManifestValidator
             report.Fail(ValidationCodes.SigningCredentialRevoked, signatureUrl, "the signing certificate has been revoked");
             return;
         }
-        X509Certificate2? anchor = CertificateChecks.AnchorFor(leaf, chain.GetRange(1, chain.Count - 1), trust.Anchors, when);
+        X509Certificate2? anchor;
+        try
+        {
+            anchor = CertificateChecks.AnchorFor(leaf, chain.GetRange(1, chain.Count - 1), trust.Anchors, when);
+        }
+        catch (CryptographicException e)
+        {
+            report.Fail(ValidationCodes.SigningCredentialInvalid, signatureUrl, "the signing certificate's chain cannot be built: " + e.Message);
+            return;
+        }
         report.TrustAnchor = anchor;
         if (anchor != null) report.Add(ValidationCodes.SigningCredentialTrusted, signatureUrl, "the signing certificate chains to a trusted root");
         else report.Add(ValidationCodes.SigningCredentialUntrusted, signatureUrl, "the signing certificate does not chain to any root in the trust store");
