@@ -46,13 +46,15 @@ files[6]="$work/work6.jpg"
 export PROV_HOME="$work/gallery"
 $PROV trust add "$root" --name "Ada Lovelace" >/dev/null 2>&1
 $PROV trust import-crl "$crl" >/dev/null 2>&1
-prov_json="$($PROV verify "${files[@]:1}" --json 2>/dev/null || true)"
+# To a file: with claim thumbnails the JSON is larger than one command-line argument may be.
+prov_json="$work/verify.json"
+$PROV verify "${files[@]:1}" --json > "$prov_json" 2>/dev/null || true
 
 echo "| file | counter | prov verify (root trusted, CRL imported) | c2pa-rs 0.91.3 (root as trust anchor) |"
 echo "|---|---|---|---|"
 for i in 1 2 3 4 5 6; do
   ours="$(node -e '
-    const r = JSON.parse(process.argv[1]).files[Number(process.argv[2])];
+    const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).files[Number(process.argv[2])];
     const codes = r.status.filter((s) => s.code.startsWith("signingCredential")).map((s) => s.code);
     console.log(r.verdict + (codes.length ? " (" + codes.join(", ") + ")" : "") + (r.notes.length ? ": " + r.notes.join("; ") : ""));
   ' "$prov_json" $((i - 1)))"

@@ -37,7 +37,7 @@ public sealed class TokenFaultTests : IDisposable
     {
         var log = await ChildProcess.RunProvAsync(_home, "device", "log", "--device", _emulator.Address, "--json");
         Assert.True(log.ExitCode == 0, log.Stderr);
-        return [.. JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("counter").GetInt64())];
+        return [.. JsonDocument.Parse(log.Stdout).RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("counter").GetInt64())];
     }
 
     private async Task<long> CounterAsync()
