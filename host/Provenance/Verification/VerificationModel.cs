@@ -180,7 +180,7 @@ public static class VerificationModel
             && string.Equals(TokenCertificateProfile.TokenSerialOf(report.Signer), binding.Serial, StringComparison.Ordinal);
         if (report.Assertion(AssertionLabels.Token) is not { } assertion)
         {
-            return counterBound ? new TokenFacts(binding!.Serial, binding.Counter, null, SerialProven(report, binding.Serial), CounterBound: true) : null;
+            return counterBound ? new TokenFacts(binding!.Serial, binding.Counter, ProvenLevel(report, null), SerialProven(report, binding.Serial), CounterBound: true) : null;
         }
         try
         {
@@ -201,12 +201,25 @@ public static class VerificationModel
                 serial = binding!.Serial;
                 counter = binding.Counter;
             }
-            return new TokenFacts(serial, counter, level, SerialProven(report, serial), counterBound);
+            return new TokenFacts(serial, counter, ProvenLevel(report, level), SerialProven(report, serial), counterBound);
         }
         catch (Exception e) when (ManifestValidator.IsMalformed(e))
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// DESIGN.md "Key protection, proven or claimed": `attested` is proven only by a token certificate that chains to a
+    /// trusted root and records it (the artist's root issued it after the chip's attestation verified up to its maker's
+    /// root at enrollment). A manifest that says `attested` on its own is the token's statement of a secure element, no more.
+    /// </summary>
+    private static string? ProvenLevel(ValidationReport report, string? stated)
+    {
+        bool certified = report.TrustAnchor != null && !report.Failed && report.Signer != null
+            && TokenCertificateProfile.KeyProtectionOf(report.Signer) == TokenCertificateProfile.Attested;
+        if (certified) return KeyProtectionLevels.Attested;
+        return stated == KeyProtectionLevels.Attested ? KeyProtectionLevels.SecureElement : stated;
     }
 
     /// <summary>The serial is proven when a certificate that chains to a trusted root names it (the artist certified that token).</summary>

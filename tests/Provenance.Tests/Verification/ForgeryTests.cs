@@ -247,5 +247,55 @@ public sealed class ForgeryTests : IDisposable
             pki.Signer());
     }
 
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task AManifestThatCallsItsKeyAttestedIsNotBelievedWithoutACertificateThatSaysSo(string format)
+    {
+        // DESIGN.md "Key protection, proven or claimed": a trusted signer whose certificate records no attestation
+        // writes `attested` into the token assertion and re-signs. The file stays trusted (it is her signature), but
+        // the key protection is her token's statement, and a gallery's --require-hardware-key refuses it.
+        byte[] signed = await Forger.SignAsync(format, pki.Signer());
+        var writer = new System.Formats.Cbor.CborWriter();
+        writer.WriteStartMap(3);
+        writer.WriteTextString("serial");
+        writer.WriteTextString("PD-0042");
+        writer.WriteTextString("counter");
+        writer.WriteInt64(17);
+        writer.WriteTextString("keyProtection");
+        writer.WriteTextString("attested");
+        writer.WriteEndMap();
+        JumbfSuperBox token = Forger.CborAssertion(AssertionLabels.Token, writer.Encode());
+        byte[] forged = await Forger.RewriteAsync(signed, Forger.Handler(format),
+            boxes => boxes.Select(b => b is JumbfSuperBox s && s.Label == AssertionLabels.Token ? token : b).ToList(),
+            (_, _, claim) => Forger.Rehash(claim, AssertionLabels.Token, token),
+            pki.Signer());
+
+        FileVerification result = Verify(forged, format);
+        Assert.Equal(Verdict.Trusted, result.Verdict);
+        Assert.NotNull(result.Token);
+        Assert.NotEqual(KeyProtectionLevels.Attested, result.Token!.KeyProtection);
+        FileVerification gallery = new VerificationPolicy(RequireTrusted: true, RequireHardwareKey: true).Apply(result);
+        Assert.Contains(gallery.PolicyFailures, f => f.Contains("--require-hardware-key", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task ATokenCertificateHerRootIssuedAsAttestedProvesTheKeyProtection(string format)
+    {
+        // The counterpart: the artist's root certified the key as attested at enrollment (the chip's attestation
+        // verified to its maker's root), so with that root trusted the file's key protection is proven.
+        using var temp = new TempFolder();
+        using Provenance.Identity.UnlockedIdentity ada = Provenance.Identity.DevelopmentIdentity.GetOrCreate(Path.Combine(temp.Path, "ada"));
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var leaf = ada.IssueTokenCertificate("PD-0042", "esp32-devkitc", Provenance.Identity.TokenCertificateProfile.Attested, key);
+        byte[] signed = await Forger.SignAsync(format, new TestSigner(key, [leaf, ada.Identity.RootCertificate]));
+
+        using var stream = new MemoryStream(signed);
+        FileVerification result = Verifier.VerifyStream(stream, "attested." + format, new TrustSettings { Anchors = [ada.Identity.RootCertificate] }, AssetHandlers.Default);
+        Assert.Equal(Verdict.Trusted, result.Verdict);
+        Assert.Equal(KeyProtectionLevels.Attested, result.Token!.KeyProtection);
+        Assert.Empty(new VerificationPolicy(RequireTrusted: true, RequireHardwareKey: true).Apply(result).PolicyFailures);
+    }
+
     public void Dispose() => pki.Dispose();
 }
