@@ -128,6 +128,7 @@ public static class HtmlReport
         }
         if (r.Token is { } token)
             Fact(page, "token", $"{E(token.Serial)}, signature #{E(token.Counter?.ToString(CultureInfo.InvariantCulture))}<br>{E(ResultWords.KeyProtection(token.KeyProtection))}<br>"
+                + $"<span class=\"{(token.CounterBound ? "proven" : "claimed")}\">{E(ResultWords.CounterBinding(token))}</span><br>"
                 + (token.Proven ? "<span class=\"proven\">serial certified by the trusted root</span>" : "<span class=\"claimed\">the token's statement, not proven</span>"));
         if (r.SourceType is { } source)
             Fact(page, "source", $"{E(source.Words)} <small>(IPTC <code>{E(source.Iptc)}</code>)</small><br><span class=\"claimed\">declared by the artist, not observed by the token</span>");

@@ -49,6 +49,20 @@ public class HtmlReportTests
     }
 
     [Fact]
+    public void TheDetailSaysWhetherTheTokenBoundItsCounter()
+    {
+        // Issue 15: an unbound counter counts as made after any revocation of its token; the gallery must see which.
+        FileVerification Signed(string file, bool bound) => new()
+        {
+            File = file, Verdict = Verdict.Trusted, Reason = "Because.",
+            Token = new TokenFacts("PD-0042", 17, KeyProtectionLevels.SecureElement, Proven: true, CounterBound: bound),
+        };
+        string html = HtmlReport.Render([Signed("bound.jpg", true), Signed("unbound.jpg", false)], Generated);
+        Assert.Contains("<span class=\"proven\">counter bound by the token", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"claimed\">counter not bound by the token", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AClaimedNameIsNeverShownAsVerified()
     {
         string claimedOnly = HtmlReport.Render([Result("a.jpg", Verdict.Valid, claimed: "Famous Artist")], Generated);
