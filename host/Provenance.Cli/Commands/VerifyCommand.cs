@@ -29,6 +29,7 @@ public sealed class VerifyCommand : Command
         var onlyFailures = new Option<bool>("--only-failures") { Description = "List only the files that did not pass (the summary still counts every file)." };
         var summaryOnly = new Option<bool>("--summary") { Description = "Print only the counts per verdict, no file rows." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML report of the batch to this file." };
+        var csv = new Option<string?>("--csv") { Description = "Also write the batch as CSV to this file (one row per file; the columns the page's CSV export has)." };
         var requireTrusted = new Option<bool>("--require-trusted") { Description = "Gallery policy: a file passes only when its signer chains to a root in the trust store." };
         var manifest = new Option<bool>("--manifest") { Description = "Print one file's manifest store in c2pa-rs's reader JSON shape (as c2patool prints it)." };
         var requireHardwareKey = new Option<bool>("--require-hardware-key") { Description = "Gallery policy: a file passes only when its key is proven hardware-protected (attested)." };
@@ -37,6 +38,7 @@ public sealed class VerifyCommand : Command
         Add(trustDb);
         Add(trustList);
         Add(html);
+        Add(csv);
         Add(requireTrusted);
         Add(requireHardwareKey);
         Add(manifest);
@@ -98,6 +100,7 @@ public sealed class VerifyCommand : Command
                 else RenderTable(listed, results);
             }
             if (parse.GetValue(html) is { } report) Provenance.IO.AtomicFile.WriteText(report, RenderHtml(results));
+            if (parse.GetValue(csv) is { } table) Provenance.IO.AtomicFile.WriteText(table, CsvReport.Render(results));
             return results.All(r => r.Passed) ? ExitCodes.Success : ExitCodes.Failed;
         });
     }

@@ -26,8 +26,14 @@ public sealed class HtmlReportTests : IDisposable
     {
         string batch = await MakeBatchAsync(300);
         string report = Path.Combine(_prov.Home, "report.html");
-        ProvResult verify = await _prov.RunAsync(["verify", batch, "--html", report], null, TimeSpan.FromMinutes(3));
+        string csv = Path.Combine(_prov.Home, "batch.csv");
+        ProvResult verify = await _prov.RunAsync(["verify", batch, "--html", report, "--csv", csv], null, TimeSpan.FromMinutes(3));
         Assert.True(verify.ExitCode == 1, verify.ToString()); // some files fail
+
+        // The same batch for a spreadsheet: the header, then a row per file.
+        string[] rows = File.ReadAllText(csv).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Provenance.Reporting.CsvReport.Header, rows[0]);
+        Assert.Equal(301, rows.Length);
 
         // Piped: a header and one line per file, however long the names and reasons.
         string[] lines = verify.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
