@@ -120,9 +120,14 @@ public sealed class SignCommand : Command
         {
             // What will be skipped or refused is said first; the rest is what one press may authorise.
             List<SignItem> items = [.. planned.Where(batch.Check)];
-            if (!single && items.Count > 1)
-                batch.OnePress = parse.GetValue(_onePress) || (!json && !Console.IsInputRedirected && !Console.IsErrorRedirected && OnePressConfirmed(items.Count));
             batch.ToSign = items.Count;
+            if (!single && items.Count > 1)
+            {
+                batch.OnePress = parse.GetValue(_onePress);
+                batch.AskOnePress = !json && !Console.IsInputRedirected && !Console.IsErrorRedirected;
+                // The token is opened before any progress display, so the question (if any) has the terminal to itself.
+                await batch.EnsureSessionAsync(cancellationToken);
+            }
             bool progress = !single && !json && !Console.IsErrorRedirected;
             if (progress)
             {
@@ -273,19 +278,34 @@ public sealed class SignCommand : Command
             }
         }
 
+        /// <summary>Ask on the terminal whether one press may sign the batch (only when the token has a button to press).</summary>
+        public bool AskOnePress { get; set; }
+
+        /// <summary>
+        /// Opens the token once for the batch. A token with a button (not the embedded software token) is asked for one
+        /// press for the whole batch when the artist said so (`--one-press`, or y on the terminal).
+        /// </summary>
+        public async Task<DeviceSession> EnsureSessionAsync(CancellationToken cancellationToken)
+        {
+            if (_session is not null) return _session;
+            _session = await DeviceSession.OpenAsync(device, Console.Error, cancellationToken);
+            await _session.EnsurePinVerifiedAsync(await _session.Token.GetStatusAsync(cancellationToken), cancellationToken);
+            if (!_session.Token.IsEmbedded && ToSign > 1 && (OnePress || (AskOnePress && OnePressConfirmed(ToSign))))
+            {
+                OnePress = true;
+                await OpenBatchAsync(_session, cancellationToken);
+            }
+            return _session;
+        }
+
         /// <summary>Signs a file that passed <see cref="Check"/>; a file's problem is one line and the batch goes on.</summary>
         public async Task SignAsync(SignItem item, CancellationToken cancellationToken)
         {
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(item.Target)) ?? ".");
-                if (_session is null)
-                {
-                    _session = await DeviceSession.OpenAsync(device, Console.Error, cancellationToken);
-                    await _session.EnsurePinVerifiedAsync(await _session.Token.GetStatusAsync(cancellationToken), cancellationToken);
-                    if (OnePress && !_session.Token.IsEmbedded) await OpenBatchAsync(_session, cancellationToken);
-                }
-                ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, _session.Token, options, _session.Presence, null, cancellationToken);
+                DeviceSession session = await EnsureSessionAsync(cancellationToken);
+                ArtworkSignResult result = await ArtworkSigner.SignFileAsync(item.Input, item.Target, session.Token, options, session.Presence, null, cancellationToken);
                 Signed++;
                 string? registered = null;
                 if (Registry is not null)
