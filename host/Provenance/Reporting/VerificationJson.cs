@@ -75,6 +75,21 @@ public static class VerificationJson
     public static string Rfc3339(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>`process`: a history's timeline (issue 16), oldest version first, or null when the file has none.</summary>
+    /// <summary>`thumbnail`: a verified thumbnail's media type, size and bytes (base64), or null.</summary>
+    private static void WriteThumbnail(Utf8JsonWriter json, ThumbnailFacts? thumbnail)
+    {
+        if (thumbnail is null)
+        {
+            json.WriteNull("thumbnail");
+            return;
+        }
+        json.WriteStartObject("thumbnail");
+        json.WriteString("mediaType", thumbnail.MediaType);
+        json.WriteNumber("size", thumbnail.Bytes.Length);
+        json.WriteBase64String("data", thumbnail.Bytes);
+        json.WriteEndObject();
+    }
+
     private static void WriteProcess(Utf8JsonWriter json, ProcessFacts? process)
     {
         if (process is null)
@@ -114,15 +129,7 @@ public static class VerificationJson
             json.WriteString("sourceType", v.SourceType);
             if (v.LinkIntact is { } intact) json.WriteBoolean("linkIntact", intact);
             else json.WriteNull("linkIntact");
-            if (v.Thumbnail is { } thumbnail)
-            {
-                json.WriteStartObject("thumbnail");
-                json.WriteString("mediaType", thumbnail.MediaType);
-                json.WriteNumber("size", thumbnail.Bytes.Length);
-                json.WriteBase64String("data", thumbnail.Bytes);
-                json.WriteEndObject();
-            }
-            else json.WriteNull("thumbnail");
+            WriteThumbnail(json, v.Thumbnail);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -248,15 +255,7 @@ public static class VerificationJson
         foreach (string failure in r.PolicyFailures) json.WriteStringValue(failure);
         json.WriteEndArray();
         json.WriteEndObject();
-        if (r.Thumbnail is { } thumbnail)
-        {
-            json.WriteStartObject("thumbnail");
-            json.WriteString("mediaType", thumbnail.MediaType);
-            json.WriteNumber("size", thumbnail.Bytes.Length);
-            json.WriteBase64String("data", thumbnail.Bytes);
-            json.WriteEndObject();
-        }
-        else json.WriteNull("thumbnail");
+        WriteThumbnail(json, r.Thumbnail);
         json.WriteStartArray("history");
         foreach (HistoryEntry entry in r.History)
         {
